@@ -4,8 +4,10 @@
 // 401. The plugin runs as a child process without blocking the io_context.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "kube/config.hpp"
@@ -30,8 +32,22 @@ class CredentialSource {
   virtual void invalidate() = 0;
 };
 
-// Picks the source for a config (exec > token_file > token > none).
+struct CredentialOptions {
+  // client-go re-reads a tokenFile every minute (half the shortest TokenRequest lifetime); a 401
+  // (invalidate()) forces a re-read before that.
+  std::chrono::seconds token_file_refresh{60};
+  // An exec plugin that has not finished by then is killed with its process group.
+  std::chrono::milliseconds exec_timeout{30000};
+  // $PATH used to find a bare exec command; nullopt = this process's $PATH.
+  std::optional<std::string> path_env;
+};
+
+// Picks the source for a config (exec > token_file > token > none). A token_file source falls back to
+// the static token while the file has never been read successfully (client-go's BearerTokenFile).
+// Sources are not thread-safe: use one from a single io_context thread (or one strand); concurrent
+// get() coroutines there share one plugin run.
 std::shared_ptr<CredentialSource> make_credential_source(boost::asio::any_io_executor executor,
-                                                         const Config& config, WallClock clock = {});
+                                                         const Config& config, WallClock clock = {},
+                                                         CredentialOptions options = {});
 
 }  // namespace rollguard::kube

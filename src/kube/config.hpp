@@ -34,13 +34,13 @@ struct Config {
   std::string token_file;  // re-read when it rotates (tokenFile, projected SA token)
   std::optional<ExecConfig> exec;
   std::string namespace_name = "default";  // the context's namespace
-  std::string context_name;               // empty for in-cluster
-  std::string source;                     // the file(s) it came from, or "in-cluster"
+  std::string context_name;                // empty for in-cluster
+  std::string source;                      // the file(s) it came from, or "in-cluster"
 };
 
 struct KubeconfigOptions {
-  std::string explicit_path;  // --kubeconfig: one file, no merging
-  std::string context;        // --context: overrides current-context
+  std::string explicit_path;                  // --kubeconfig: one file, no merging
+  std::string context;                        // --context: overrides current-context
   std::optional<std::string> kubeconfig_env;  // $KUBECONFIG (colon-separated); nullopt = read the environment
   std::optional<std::string> home;            // $HOME; nullopt = read the environment
 };
@@ -65,5 +65,7 @@ Result<Config> load_in_cluster(const InClusterOptions& options = {});
 
 // The controller-runtime order: --kubeconfig, $KUBECONFIG, in-cluster, ~/.kube/config.
 Result<Config> load_default(const KubeconfigOptions& options);
+// The same with explicit in-cluster options (tests, non-standard mounts).
+Result<Config> load_default(const KubeconfigOptions& options, const InClusterOptions& in_cluster);
 
 }  // namespace rollguard::kube
