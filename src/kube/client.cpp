@@ -5,9 +5,9 @@
 // GCC 12 (Debian's) destroys a braced temporary twice when it appears inside a co_await
 // expression, e.g. `co_await client->watch(r, ns, {})` ("free(): invalid pointer"). Inside
 // coroutines, pass named option objects, never `{}`.
-#include <boost/json.hpp>
-
 #include "kube/client.hpp"
+
+#include <boost/json.hpp>
 
 namespace rollguard::kube {
 namespace asio = boost::asio;
@@ -28,40 +28,42 @@ asio::awaitable<Result<json::value>> Client::get(const ResourceDescriptor& r, st
 }
 
 asio::awaitable<Result<json::value>> Client::list(const ResourceDescriptor& r, std::string_view ns,
-                                                  ListOptions options) {
+                                                  const ListOptions& options) {
   return call(requests::list(r, ns, options));
 }
 
-asio::awaitable<Result<std::unique_ptr<WatchStream>>> Client::watch(const ResourceDescriptor& r, std::string_view ns,
-                                                                    WatchOptions options) {
+asio::awaitable<Result<std::unique_ptr<WatchStream>>> Client::watch(const ResourceDescriptor& r,
+                                                                    std::string_view ns,
+                                                                    const WatchOptions& options) {
   return open_watch(requests::watch(r, ns, options));
 }
 
 asio::awaitable<Result<json::value>> Client::create(const ResourceDescriptor& r, std::string_view ns,
-                                                    const json::value& object, WriteOptions options) {
+                                                    const json::value& object, const WriteOptions& options) {
   return call(requests::create(r, ns, object, options));
 }
 
 asio::awaitable<Result<json::value>> Client::replace(const ResourceDescriptor& r, std::string_view ns,
                                                      std::string_view name, const json::value& object,
-                                                     WriteOptions options) {
+                                                     const WriteOptions& options) {
   return call(requests::replace(r, ns, name, object, options));
 }
 
 asio::awaitable<Result<json::value>> Client::replace_status(const ResourceDescriptor& r, std::string_view ns,
                                                             std::string_view name, const json::value& object,
-                                                            WriteOptions options) {
+                                                            const WriteOptions& options) {
   return call(requests::replace(r, ns, name, object, options, "status"));
 }
 
 asio::awaitable<Result<json::value>> Client::patch(const ResourceDescriptor& r, std::string_view ns,
                                                    std::string_view name, PatchType type, std::string body,
-                                                   PatchOptions options, std::string_view subresource) {
+                                                   const PatchOptions& options,
+                                                   std::string_view subresource) {
   return call(requests::patch(r, ns, name, type, std::move(body), options, subresource));
 }
 
 asio::awaitable<Result<json::value>> Client::remove(const ResourceDescriptor& r, std::string_view ns,
-                                                    std::string_view name, DeleteOptions options) {
+                                                    std::string_view name, const DeleteOptions& options) {
   return call(requests::remove(r, ns, name, options));
 }
 

@@ -39,6 +39,13 @@ struct ClientOptions {
   std::string user_agent = "rollguard/0.1";
 };
 
+// Defaults are named constants, never `= {}`: GCC 12 destroys a braced default argument twice when
+// the call sits inside a co_await expression (see the README's developer notes).
+inline const ListOptions kListOptions{};
+inline const WriteOptions kWriteOptions{};
+inline const PatchOptions kPatchOptions{};
+inline const DeleteOptions kDeleteOptions{};
+
 class Client {
  public:
   static Result<std::shared_ptr<Client>> create(boost::asio::any_io_executor executor, Config config,
@@ -55,26 +62,28 @@ class Client {
   boost::asio::awaitable<Result<boost::json::value>> get(const ResourceDescriptor& r, std::string_view ns,
                                                          std::string_view name);
   boost::asio::awaitable<Result<boost::json::value>> list(const ResourceDescriptor& r, std::string_view ns,
-                                                          ListOptions options = {});
+                                                          const ListOptions& options = kListOptions);
   boost::asio::awaitable<Result<std::unique_ptr<WatchStream>>> watch(const ResourceDescriptor& r,
-                                                                     std::string_view ns, WatchOptions options);
+                                                                     std::string_view ns,
+                                                                     const WatchOptions& options);
   boost::asio::awaitable<Result<boost::json::value>> create(const ResourceDescriptor& r, std::string_view ns,
                                                             const boost::json::value& object,
-                                                            WriteOptions options = {});
+                                                            const WriteOptions& options = kWriteOptions);
   boost::asio::awaitable<Result<boost::json::value>> replace(const ResourceDescriptor& r, std::string_view ns,
                                                              std::string_view name,
                                                              const boost::json::value& object,
-                                                             WriteOptions options = {});
-  boost::asio::awaitable<Result<boost::json::value>> replace_status(const ResourceDescriptor& r,
-                                                                    std::string_view ns, std::string_view name,
-                                                                    const boost::json::value& object,
-                                                                    WriteOptions options = {});
+                                                             const WriteOptions& options = kWriteOptions);
+  boost::asio::awaitable<Result<boost::json::value>> replace_status(
+      const ResourceDescriptor& r, std::string_view ns, std::string_view name,
+      const boost::json::value& object, const WriteOptions& options = kWriteOptions);
   boost::asio::awaitable<Result<boost::json::value>> patch(const ResourceDescriptor& r, std::string_view ns,
                                                            std::string_view name, PatchType type,
-                                                           std::string body, PatchOptions options = {},
-                                                           std::string_view subresource = {});
+                                                           std::string body,
+                                                           const PatchOptions& options = kPatchOptions,
+                                                           std::string_view subresource = std::string_view());
   boost::asio::awaitable<Result<boost::json::value>> remove(const ResourceDescriptor& r, std::string_view ns,
-                                                            std::string_view name, DeleteOptions options = {});
+                                                            std::string_view name,
+                                                            const DeleteOptions& options = kDeleteOptions);
 };
 
 }  // namespace rollguard::kube

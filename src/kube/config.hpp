@@ -63,7 +63,9 @@ struct InClusterOptions {
 // and the mounted token as token_file (so rotations are picked up).
 Result<Config> load_in_cluster(const InClusterOptions& options = {});
 
-// The controller-runtime order: --kubeconfig, $KUBECONFIG, in-cluster, ~/.kube/config.
+// The controller-runtime order: --kubeconfig, $KUBECONFIG, in-cluster, ~/.kube/config. One deviation: a
+// --context skips in-cluster (controller-runtime silently ignores it in a pod), since a context only
+// exists in a kubeconfig. If in-cluster and ~/.kube/config both fail, the error reports both.
 Result<Config> load_default(const KubeconfigOptions& options);
 // The same with explicit in-cluster options (tests, non-standard mounts).
 Result<Config> load_default(const KubeconfigOptions& options, const InClusterOptions& in_cluster);

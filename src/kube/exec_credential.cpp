@@ -105,8 +105,16 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_v
     return std::nullopt;
   }
   if (pos != s.size()) return std::nullopt;
-  const auto local = sys_days(date) + hours(hour) + minutes(minute) + seconds(second);
-  return time_point_cast<system_clock::duration>(local - offset + fraction);
+  // In seconds first: system_clock counts nanoseconds, which cannot hold years outside ~1678-2261.
+  // Out of that range the time is clamped: far future = never expires, far past = already expired.
+  const seconds utc =
+      (sys_days(date) + hours(hour) + minutes(minute) + seconds(second) - offset).time_since_epoch();
+  constexpr seconds kMax = duration_cast<seconds>(system_clock::duration::max()) - seconds(1);
+  constexpr seconds kMin = duration_cast<seconds>(system_clock::duration::min()) + seconds(1);
+  if (utc >= kMax) return system_clock::time_point::max();
+  if (utc <= kMin) return system_clock::time_point::min();
+  return system_clock::time_point(duration_cast<system_clock::duration>(utc) +
+                                  duration_cast<system_clock::duration>(fraction));
 }
 
 Result<ExecCredentialStatus> parse_exec_credential(std::string_view stdout_text, const ExecConfig& exec) {

@@ -161,8 +161,10 @@ class HttpWatchStream final : public WatchStream {
       body.data = chunk_.data();
       body.size = chunk_.size();
       connection_->lowest().expires_after(read_timeout_);
+      // read_some, not read: async_read keeps reading until the 64 KiB buffer is full, which would
+      // hold a quiet watch's events back until the server closes the stream.
       auto [ec, ignored] = co_await connection_->visit(
-          [&](auto& stream) { return http::async_read(stream, connection_->buffer, *parser_, kTuple); });
+          [&](auto& stream) { return http::async_read_some(stream, connection_->buffer, *parser_, kTuple); });
       if (ec == http::error::need_buffer) ec = {};
       if (canceled_) co_return Error(ErrorKind::Canceled, "watch canceled");
       if (ec) {

@@ -1,0 +1,84 @@
+// A simple Job controller: keeps up to `parallelism` pods running until `completions` pods have
+// succeeded (status.succeeded, Complete condition), or `backoffLimit` pods have failed (Failed).
+#include "cluster.hpp"
+#include "json_util.hpp"
+
+namespace kubesim::cluster {
+namespace json = boost::json;
+
+void Cluster::sync_job(const std::string& ns, const std::string& name) {
+  auto job = client_.get(ObjectKey{"batch", "jobs", ns, name});
+  if (!job || !str_at(*job, {"metadata", "deletionTimestamp"}).empty()) return;
+  const std::string uid = str_at(*job, {"metadata", "uid"});
+  const std::int64_t completions = std::max<std::int64_t>(1, int_at(*job, {"spec", "completions"}, 1));
+  const std::int64_t parallelism = std::max<std::int64_t>(0, int_at(*job, {"spec", "parallelism"}, 1));
+  const std::int64_t backoff_limit = int_at(*job, {"spec", "backoffLimit"}, 6);
+  std::int64_t active = 0, succeeded = 0, failed = 0;
+  for (auto& pod : owned(uid, "pods")) {
+    if (controller_uid(*pod) != uid) continue;
+    std::string phase = str_at(*pod, {"status", "phase"});
+    if (phase == "Succeeded") {
+      ++succeeded;
+    } else if (phase == "Failed") {
+      ++failed;
+    } else if (str_at(*pod, {"metadata", "deletionTimestamp"}).empty()) {
+      ++active;
+    }
+  }
+  json::object status = obj_at(*job, {"status"});
+  json::array conds;
+  if (const auto* c = status.if_contains("conditions"); c && c->is_array()) conds = c->as_array();
+  bool finished = false;
+  for (const auto& c : conds)
+    if (const auto* co = c.if_object();
+        co && str_at(*co, {"status"}) == "True" &&
+        (str_at(*co, {"type"}) == "Complete" || str_at(*co, {"type"}) == "Failed"))
+      finished = true;
+  std::string at = rfc3339(now());
+  json::object want = status;
+  if (!want.contains("startTime")) want["startTime"] = at;
+  want["active"] = active;
+  want["succeeded"] = succeeded;
+  want["failed"] = failed;
+  if (!finished) {
+    auto condition = [&](const char* type, const char* reason, const char* message) {
+      conds.push_back(json::object{{"type", type},
+                                   {"status", "True"},
+                                   {"lastProbeTime", at},
+                                   {"lastTransitionTime", at},
+                                   {"reason", reason},
+                                   {"message", message}});
+      want["conditions"] = conds;
+    };
+    if (succeeded >= completions) {
+      condition("Complete", "Completed", "Job completed");
+      want["completionTime"] = at;
+    } else if (failed > backoff_limit) {
+      condition("Failed", "BackoffLimitExceeded", "Job has reached the specified backoff limit");
+    } else {
+      std::int64_t wanted = std::min(parallelism, completions - succeeded) - active;
+      json::object tmpl = obj_at(*job, {"spec", "template"});
+      json::object meta = obj_at(tmpl, {"metadata"});
+      meta.erase("creationTimestamp");
+      meta["generateName"] = name + "-";
+      meta["namespace"] = ns;
+      auto& labels = meta["labels"];
+      if (!labels.is_object()) labels = json::object{};
+      labels.as_object()["job-name"] = name;
+      labels.as_object()["batch.kubernetes.io/job-name"] = name;
+      meta["ownerReferences"] = json::array{json::object{{"apiVersion", "batch/v1"},
+                                                         {"kind", "Job"},
+                                                         {"name", name},
+                                                         {"uid", uid},
+                                                         {"controller", true},
+                                                         {"blockOwnerDeletion", true}}};
+      json::object pod{
+          {"apiVersion", "v1"}, {"kind", "Pod"}, {"metadata", meta}, {"spec", obj_at(tmpl, {"spec"})}};
+      for (std::int64_t i = 0; i < wanted; ++i) client_.create(resource_path("", "pods", ns), pod);
+    }
+  }
+  if (canonical_json(want) != canonical_json(status))
+    client_.merge_patch(resource_path("batch", "jobs", ns, name, "status"), json::object{{"status", want}});
+}
+
+}  // namespace kubesim::cluster

@@ -1,0 +1,176 @@
+#include "faults/fault_injector.hpp"
+
+#include <boost/json.hpp>
+
+namespace kubesim::faults {
+namespace json = boost::json;
+
+namespace {
+const char* reason_for(int code) {
+  switch (code) {
+    case 429: return "TooManyRequests";
+    case 503: return "ServiceUnavailable";
+    case 504: return "Timeout";
+    default: return "InternalError";
+  }
+}
+
+bool matches(const std::string& pattern, const std::string& value) { return pattern == "*" || pattern == value; }
+
+const std::vector<std::string>& known_verbs() {
+  static const std::vector<std::string> verbs{"*",     "get",   "list",   "watch",           "create",
+                                              "update", "patch", "delete", "deletecollection"};
+  return verbs;
+}
+
+template <class T>
+bool read_number(const json::object& object, const char* key, T& out, std::string& error, const std::string& path) {
+  const auto* value = object.if_contains(key);
+  if (value == nullptr) return true;
+  if (!value->is_number()) {
+    error = path + key + ": must be a number";
+    return false;
+  }
+  out = value->to_number<T>();
+  return true;
+}
+}  // namespace
+
+json::value InjectedError::status_body() const {
+  json::object status{{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", json::object{}},
+                      {"status", "Failure"}, {"message", message}, {"reason", reason}, {"code", code}};
+  if (retry_after_seconds > 0) status["details"] = json::object{{"retryAfterSeconds", retry_after_seconds}};
+  return status;
+}
+
+std::string classify_verb(const std::string& http_method, bool has_name, bool is_watch) {
+  if (is_watch) return "watch";
+  if (http_method == "GET") return has_name ? "get" : "list";
+  if (http_method == "POST") return "create";
+  if (http_method == "PUT") return "update";
+  if (http_method == "PATCH") return "patch";
+  if (http_method == "DELETE") return has_name ? "delete" : "deletecollection";
+  return "unknown";
+}
+
+std::optional<FaultConfig> parse_fault_config(const json::value& body, std::string& error) {
+  const auto* object = body.if_object();
+  if (object == nullptr) {
+    error = "fault config must be a JSON object";
+    return std::nullopt;
+  }
+  FaultConfig config;
+  long latency_ms = 0;
+  double watch_cut_seconds = 0;
+  if (!read_number(*object, "latencyMs", latency_ms, error, "") ||
+      !read_number(*object, "watchCutSeconds", watch_cut_seconds, error, "")) {
+    return std::nullopt;
+  }
+  if (latency_ms < 0 || watch_cut_seconds < 0) {
+    error = "latencyMs and watchCutSeconds must not be negative";
+    return std::nullopt;
+  }
+  config.latency = std::chrono::milliseconds(latency_ms);
+  config.watch_cut = std::chrono::milliseconds(static_cast<long>(watch_cut_seconds * 1000));
+  if (const auto* errors = object->if_contains("errors")) {
+    if (!errors->is_array()) {
+      error = "errors: must be a list";
+      return std::nullopt;
+    }
+    std::size_t index = 0;
+    for (const auto& item : errors->get_array()) {
+      const std::string path = "errors[" + std::to_string(index++) + "].";
+      if (!item.is_object()) {
+        error = path.substr(0, path.size() - 1) + ": must be an object";
+        return std::nullopt;
+      }
+      const auto& rule_object = item.get_object();
+      ErrorRule rule;
+      if (const auto* verb = rule_object.if_contains("verb")) {
+        if (!verb->is_string()) {
+          error = path + "verb: must be a string";
+          return std::nullopt;
+        }
+        rule.verb = std::string(verb->get_string());
+        bool known = false;
+        for (const auto& v : known_verbs()) known = known || v == rule.verb;
+        if (!known) {
+          error = path + "verb: unknown verb \"" + rule.verb + "\"";
+          return std::nullopt;
+        }
+      }
+      if (const auto* resource = rule_object.if_contains("resource")) {
+        if (!resource->is_string()) {
+          error = path + "resource: must be a string";
+          return std::nullopt;
+        }
+        rule.resource = std::string(resource->get_string());
+      }
+      if (!read_number(rule_object, "share", rule.share, error, path) ||
+          !read_number(rule_object, "code", rule.code, error, path) ||
+          !read_number(rule_object, "retryAfterSeconds", rule.retry_after_seconds, error, path)) {
+        return std::nullopt;
+      }
+      if (rule.share < 0 || rule.share > 1) {
+        error = path + "share: must be between 0 and 1";
+        return std::nullopt;
+      }
+      if (rule.code != 429 && (rule.code < 500 || rule.code > 599)) {
+        error = path + "code: must be 429 or 5xx";
+        return std::nullopt;
+      }
+      if (rule.retry_after_seconds < 0) {
+        error = path + "retryAfterSeconds: must not be negative";
+        return std::nullopt;
+      }
+      config.errors.push_back(std::move(rule));
+    }
+  }
+  return config;
+}
+
+json::value to_json(const FaultConfig& config) {
+  json::array errors;
+  for (const auto& rule : config.errors) {
+    errors.push_back(json::object{{"verb", rule.verb},
+                                  {"resource", rule.resource},
+                                  {"share", rule.share},
+                                  {"code", rule.code},
+                                  {"retryAfterSeconds", rule.retry_after_seconds}});
+  }
+  return json::object{{"errors", std::move(errors)},
+                      {"latencyMs", config.latency.count()},
+                      {"watchCutSeconds", static_cast<double>(config.watch_cut.count()) / 1000.0}};
+}
+
+FaultInjector::FaultInjector(Random random, Clock clock) : random_(std::move(random)), clock_(std::move(clock)) {}
+
+std::optional<InjectedError> FaultInjector::error_for(const std::string& verb, const std::string& resource) {
+  for (const auto& rule : config_.errors) {
+    if (!matches(rule.verb, verb) || !matches(rule.resource, resource)) continue;
+    if (rule.share <= 0 || random_() >= rule.share) continue;
+    ++injected_errors_;
+    InjectedError injected;
+    injected.code = rule.code;
+    injected.reason = reason_for(rule.code);
+    injected.message = "kube-sim: injected fault (" + verb + " " + resource + ")";
+    if (rule.code == 429 || rule.code == 503) injected.retry_after_seconds = rule.retry_after_seconds;
+    return injected;
+  }
+  return std::nullopt;
+}
+
+void FaultInjector::refuse_connections_for(std::chrono::milliseconds duration) {
+  refuse_until_ = clock_() + duration;
+}
+
+bool FaultInjector::refusing_connections() const { return clock_() < refuse_until_; }
+
+json::value FaultInjector::describe() const {
+  auto description = to_json(config_).as_object();
+  description["injectedErrors"] = injected_errors_;
+  description["refusingConnections"] = refusing_connections();
+  return description;
+}
+
+}  // namespace kubesim::faults

@@ -1,0 +1,17 @@
+// Request bodies: JSON, or YAML (server-side apply's application/apply-patch+yaml) converted to
+// JSON with the YAML 1.2 core schema's scalar typing.
+#pragma once
+
+#include <boost/json.hpp>
+#include <string>
+
+#include "api_error.hpp"
+
+namespace kubesim {
+
+Result<boost::json::value> parse_json_body(const std::string& body);
+Result<boost::json::value> parse_yaml_body(const std::string& body);
+// JSON for JSON content types, YAML for anything that says yaml.
+Result<boost::json::value> parse_body(const std::string& body, const std::string& content_type);
+
+}  // namespace kubesim

@@ -1,0 +1,220 @@
+#include "server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/url/parse.hpp>
+
+#include "watch_stream.hpp"
+
+namespace kubesim {
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = net::ssl;
+using tcp = net::ip::tcp;
+using namespace std::chrono_literals;
+
+namespace {
+constexpr auto kIdleTimeout = 300s;  // keep-alive connections idle longer than this are closed
+constexpr auto kWriteTimeout = 30s;
+constexpr std::size_t kBodyLimit = 64 * 1024 * 1024;
+
+HttpRequest to_api_request(const http::request<http::string_body>& req) {
+  HttpRequest r;
+  r.method = std::string(req.method_string());
+  auto target = std::string(req.target());
+  auto parsed = boost::urls::parse_origin_form(target);
+  if (parsed) {
+    r.path = parsed->path();
+    for (auto p : parsed->params()) r.query[p.key] = p.has_value ? p.value : std::string();
+  } else {
+    r.path = target.substr(0, target.find('?'));
+  }
+  r.accept = std::string(req[http::field::accept]);
+  r.content_type = std::string(req[http::field::content_type]);
+  r.authorization = std::string(req[http::field::authorization]);
+  r.user_agent = std::string(req[http::field::user_agent]);
+  r.body = req.body();
+  return r;
+}
+
+// Streams a watch as chunked JSON lines. A watch connection is never reused (Connection: close):
+// a read is kept pending on it the whole time, so a client that goes away ends the watch at once
+// instead of lingering until its next event or timeout.
+template <class Stream>
+net::awaitable<void> stream_watch(Stream& stream, unsigned version, WatchStream& watch) {
+  http::response<http::empty_body> head{http::status::ok, version};
+  head.set(http::field::content_type, "application/json");
+  head.set(http::field::cache_control, "no-cache, private");
+  head.chunked(true);
+  head.keep_alive(false);
+  http::response_serializer<http::empty_body> sr{head};
+  beast::get_lowest_layer(stream).expires_after(kWriteTimeout);
+  auto [ec, n] = co_await http::async_write_header(stream, sr, net::as_tuple(net::use_awaitable));
+  if (ec) {
+    watch.close();
+    co_return;
+  }
+  beast::get_lowest_layer(stream).expires_never();
+
+  auto executor = co_await net::this_coro::executor;
+  net::steady_timer reader_done(executor, net::steady_timer::time_point::max());
+  bool reader_finished = false;
+  char byte = 0;
+  // Full duplex (one read + one write in flight) is supported by Asio sockets and SSL streams.
+  net::co_spawn(
+      executor,
+      [&]() -> net::awaitable<void> {
+        co_await stream.async_read_some(net::buffer(&byte, 1), net::as_tuple(net::use_awaitable));
+        reader_finished = true;
+        watch.close();
+        reader_done.cancel();
+      },
+      net::detached);
+
+  while (auto line = co_await watch.next()) {
+    beast::get_lowest_layer(stream).expires_after(kWriteTimeout);
+    auto [wec, wn] = co_await net::async_write(stream, http::make_chunk(net::buffer(*line)),
+                                               net::as_tuple(net::use_awaitable));
+    if (wec) {
+      watch.close();
+      break;
+    }
+    // basic_stream's timer outlives the write: a quiet watch must not time out its next write.
+    beast::get_lowest_layer(stream).expires_never();
+  }
+  if (!reader_finished) {
+    beast::get_lowest_layer(stream).expires_after(kWriteTimeout);
+    co_await net::async_write(stream, http::make_chunk_last(), net::as_tuple(net::use_awaitable));
+  }
+  spdlog::debug("watch stream ended ({})", reader_finished ? "client closed the connection" : "server side");
+  // The reader references this frame: wait for it before returning.
+  if (!reader_finished) {
+    beast::get_lowest_layer(stream).cancel();
+    co_await reader_done.async_wait(net::as_tuple(net::use_awaitable));
+  }
+}
+
+template <class Stream>
+net::awaitable<void> serve(Stream& stream, ApiServer& api) {
+  beast::flat_buffer buffer;
+  for (;;) {
+    beast::get_lowest_layer(stream).expires_after(kIdleTimeout);
+    http::request_parser<http::string_body> parser;
+    parser.body_limit(kBodyLimit);
+    auto [ec, n] = co_await http::async_read(stream, buffer, parser, net::as_tuple(net::use_awaitable));
+    if (ec) co_return;
+    auto req = parser.release();
+    HttpResponse res = api.handle(to_api_request(req));
+    if (res.watch) {
+      co_await stream_watch(stream, req.version(), *res.watch);
+      co_return;
+    }
+    http::response<http::string_body> out{static_cast<http::status>(res.status), req.version()};
+    out.set(http::field::content_type, res.content_type);
+    out.set(http::field::cache_control, "no-cache, private");
+    for (const auto& [k, v] : res.headers) out.insert(k, v);
+    out.keep_alive(req.keep_alive());
+    if (req.method() != http::verb::head) out.body() = std::move(res.body);
+    out.prepare_payload();
+    beast::get_lowest_layer(stream).expires_after(kWriteTimeout);
+    auto [wec, wn] = co_await http::async_write(stream, out, net::as_tuple(net::use_awaitable));
+    if (wec || !out.keep_alive()) co_return;
+  }
+}
+}  // namespace
+
+struct Server::Impl {
+  net::io_context& io;
+  ApiServer& api;
+  ServerOptions options;
+  tcp::acceptor acceptor;
+  std::optional<ssl::context> tls;
+
+  Impl(net::io_context& io_, ApiServer& api_, ServerOptions o)
+      : io(io_), api(api_), options(std::move(o)), acceptor(io_) {}
+
+  net::awaitable<void> session_plain(tcp::socket socket) {
+    beast::tcp_stream stream(std::move(socket));
+    co_await serve(stream, api);
+    beast::error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+  }
+
+  net::awaitable<void> session_tls(tcp::socket socket) {
+    beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), *tls);
+    beast::get_lowest_layer(stream).expires_after(10s);
+    auto [ec] = co_await stream.async_handshake(ssl::stream_base::server, net::as_tuple(net::use_awaitable));
+    if (ec) co_return;
+    co_await serve(stream, api);
+    beast::get_lowest_layer(stream).expires_after(2s);
+    co_await stream.async_shutdown(net::as_tuple(net::use_awaitable));
+  }
+
+  net::awaitable<void> accept_loop() {
+    for (;;) {
+      auto [ec, socket] = co_await acceptor.async_accept(net::as_tuple(net::use_awaitable));
+      if (ec) {
+        if (ec == net::error::operation_aborted || !acceptor.is_open()) co_return;
+        spdlog::warn("accept failed: {}", ec.message());
+        continue;
+      }
+      socket.set_option(tcp::no_delay(true), ec);
+      auto on_done = [](std::exception_ptr e) {
+        if (!e) return;
+        try {
+          std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+          spdlog::warn("session ended with error: {}", ex.what());
+        }
+      };
+      if (tls) {
+        net::co_spawn(io, session_tls(std::move(socket)), on_done);
+      } else {
+        net::co_spawn(io, session_plain(std::move(socket)), on_done);
+      }
+    }
+  }
+};
+
+Server::Server(net::io_context& io, ApiServer& api, ServerOptions options)
+    : impl_(std::make_unique<Impl>(io, api, std::move(options))) {}
+
+Server::~Server() = default;
+
+unsigned short Server::start() {
+  auto& i = *impl_;
+  if (i.options.tls) {
+    i.tls.emplace(ssl::context::tls_server);
+    i.tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                       ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+    i.tls->use_certificate_chain(net::buffer(i.options.cert_pem));
+    i.tls->use_private_key(net::buffer(i.options.key_pem), ssl::context::pem);
+  }
+  tcp::endpoint ep(net::ip::make_address(i.options.address), i.options.port);
+  i.acceptor.open(ep.protocol());
+  i.acceptor.set_option(tcp::acceptor::reuse_address(true));
+  i.acceptor.bind(ep);
+  i.acceptor.listen(net::socket_base::max_listen_connections);
+  port_ = i.acceptor.local_endpoint().port();
+  net::co_spawn(i.io, i.accept_loop(), net::detached);
+  return port_;
+}
+
+void Server::stop() {
+  beast::error_code ec;
+  impl_->acceptor.close(ec);
+  impl_->api.close_watches();
+}
+
+}  // namespace kubesim

@@ -1,0 +1,90 @@
+#pragma once
+// The reflector's cache (kube-rs reflector::store / client-go Indexer): one Writer fed by a watcher,
+// any number of cheap read-only Store handles sharing immutable objects.
+//  - A relist (InitStart, InitApply..., InitDone) is buffered and swapped in as one step at InitDone,
+//    so readers never see half-old, half-new contents and objects deleted while the watch was down
+//    disappear (the swap reports them as deletions).
+//  - A ready latch opens at the first InitDone and stays open (client-go HasSynced).
+//  - Indexes: "namespace" and "owner" (ownerReferences[].uid) are built in; custom ones map an
+//    object to any number of index values (e.g. "the Deployments a policy targets").
+//  - A transform runs before caching to drop what controllers never read (controller-runtime's
+//    cache TransformFunc), e.g. metadata.managedFields.
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/watcher.hpp"
+
+namespace rollguard::runtime {
+
+// client-go MetaNamespaceKeyFunc: "namespace/name", or "name" for cluster-scoped objects.
+std::string object_key(const boost::json::object& object);
+std::string object_key(std::string_view ns, std::string_view name);
+
+// Returns the values under which an object is indexed (none = not indexed).
+using IndexFunc = std::function<std::vector<std::string>(const boost::json::object&)>;
+// Returns the object to cache: the same pointer when nothing is dropped, or a slimmed copy.
+using Transform = std::function<ObjectPtr(ObjectPtr)>;
+
+inline constexpr std::string_view kNamespaceIndex = "namespace";
+inline constexpr std::string_view kOwnerIndex = "owner";
+
+// Drops metadata.managedFields and the kubectl.kubernetes.io/last-applied-configuration annotation.
+ObjectPtr strip_for_cache(ObjectPtr object);
+
+// What one watcher event changed in the cache; old_object null = created, new_object null = deleted.
+struct Change {
+  ObjectPtr old_object;
+  ObjectPtr new_object;
+};
+
+namespace detail {
+struct StoreState;
+}
+
+class Store {
+ public:
+  ObjectPtr get(std::string_view ns, std::string_view name) const;
+  ObjectPtr get(std::string_view key) const;
+  // All objects, ordered by key.
+  std::vector<ObjectPtr> list() const;
+  // Objects whose index function returned value, ordered by key.
+  std::vector<ObjectPtr> by_index(std::string_view index, std::string_view value) const;
+  std::size_t size() const;
+
+  bool is_ready() const;
+  // Completes once the first full list was applied (immediately if already ready).
+  boost::asio::awaitable<void> wait_until_ready() const;
+
+ private:
+  friend class Writer;
+  explicit Store(std::shared_ptr<detail::StoreState> state) : state_(std::move(state)) {}
+  std::shared_ptr<detail::StoreState> state_;
+};
+
+class Writer {
+ public:
+  explicit Writer(Transform transform = strip_for_cache);
+  ~Writer();
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+
+  // Registers an index (an existing name is replaced); existing contents are indexed at once.
+  void add_index(std::string name, IndexFunc index);
+  // Applies one watcher event and returns what changed (an InitDone returns the diff of the swap).
+  std::vector<Change> apply(const watcher::Event& event);
+  Store store() const;
+
+ private:
+  std::shared_ptr<detail::StoreState> state_;
+  Transform transform_;
+  // Objects of a relist in progress (InitStart..InitDone); invisible to readers until the swap.
+  std::map<std::string, ObjectPtr, std::less<>> buffer_;
+};
+
+}  // namespace rollguard::runtime

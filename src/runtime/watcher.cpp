@@ -1,0 +1,181 @@
+#include "runtime/watcher.hpp"
+
+#include <algorithm>
+
+namespace rollguard::runtime::watcher {
+
+namespace {
+
+template <class... F>
+struct Overloaded : F... {
+  using F::operator()...;
+};
+
+std::string string_at(const boost::json::object& object, std::string_view section, std::string_view field) {
+  auto* s = object.if_contains(section);
+  if (!s || !s->is_object()) return {};
+  auto* f = s->as_object().if_contains(field);
+  if (!f || !f->is_string()) return {};
+  return std::string(f->as_string());
+}
+
+kube::Error decode_error(std::string message) {
+  return kube::Error(kube::ErrorKind::Decode, std::move(message));
+}
+
+StepResult on_page(const State& state, PageListed& page) {
+  const bool first_page = std::holds_alternative<Empty>(state);
+  if (!page.response) {
+    const kube::Error& error = page.response.error();
+    // An expired continue token cannot be resumed: restart the list from scratch (the pager
+    // fallback of client-go). The buffered InitApply objects are dropped at the next InitStart.
+    if (!first_page && error.is_gone()) return {Empty{}, {}, error};
+    return {state, {}, error};
+  }
+  auto* list = page.response->if_object();
+  if (!list) return {state, {}, decode_error("list response is not an object")};
+  auto* items = list->if_contains("items");
+  if (items && !items->is_array() && !items->is_null()) {
+    return {state, {}, decode_error("list response items is not an array")};
+  }
+
+  StepResult result{state, {}, std::nullopt};
+  if (first_page) result.events.push_back({EventType::InitStart, nullptr});
+  if (items && items->is_array()) {
+    for (auto& item : items->as_array()) {
+      // Items that are not objects cannot be keyed; skip them rather than fail the whole list.
+      if (auto* object = item.if_object()) {
+        result.events.push_back(
+            {EventType::InitApply, std::make_shared<const boost::json::object>(std::move(*object))});
+      }
+    }
+  }
+  std::string continue_token = string_at(*list, "metadata", "continue");
+  if (!continue_token.empty()) {
+    result.next = InitPage{std::move(continue_token)};
+    return result;
+  }
+  result.events.push_back({EventType::InitDone, nullptr});
+  result.next = InitListed{string_at(*list, "metadata", "resourceVersion")};
+  return result;
+}
+
+StepResult on_event(const Watching& state, kube::WatchEvent& event) {
+  using kube::WatchEventType;
+  if (event.type == WatchEventType::Error) {
+    kube::Error error = event.error();
+    // ERROR event 410: the resourceVersion is older than the server's watch window: relist.
+    if (error.is_gone()) return {Empty{}, {}, error};
+    return {InitListed{state.resource_version}, {}, error};
+  }
+  std::string rv = event.resource_version();
+  Watching next{rv.empty() ? state.resource_version : std::move(rv)};
+  if (event.type == WatchEventType::Bookmark) return {next, {}, std::nullopt};
+  auto object = std::make_shared<const boost::json::object>(std::move(event.object));
+  EventType type = event.type == WatchEventType::Deleted ? EventType::Delete : EventType::Apply;
+  return {next, {Event{type, std::move(object)}}, std::nullopt};
+}
+
+}  // namespace
+
+const char* to_string(EventType type) {
+  switch (type) {
+    case EventType::InitStart:
+      return "InitStart";
+    case EventType::InitApply:
+      return "InitApply";
+    case EventType::InitDone:
+      return "InitDone";
+    case EventType::Apply:
+      return "Apply";
+    case EventType::Delete:
+      return "Delete";
+  }
+  return "Unknown";
+}
+
+const char* state_name(const State& state) {
+  return std::visit(
+      Overloaded{[](const Empty&) { return "Empty"; }, [](const InitPage&) { return "InitPage"; },
+                 [](const InitListed&) { return "InitListed"; }, [](const Watching&) { return "Watching"; }},
+      state);
+}
+
+Action next_action(const State& state, const Config& config, const Random& random) {
+  return std::visit(Overloaded{[&](const Empty&) -> Action {
+                                 kube::ListOptions options;
+                                 options.label_selector = config.label_selector;
+                                 options.field_selector = config.field_selector;
+                                 options.limit = config.page_size;
+                                 // resourceVersion "" = a consistent (quorum) read, which honours limit; "0"
+                                 // would be served from the watch cache and ignore paging.
+                                 return ListPage{std::move(options)};
+                               },
+                               [&](const InitPage& page) -> Action {
+                                 kube::ListOptions options;
+                                 options.label_selector = config.label_selector;
+                                 options.field_selector = config.field_selector;
+                                 options.limit = config.page_size;
+                                 // The continue token carries the list's snapshot; resourceVersion must not
+                                 // be sent with it (API concepts, "Retrieving large results sets in chunks").
+                                 options.continue_token = page.continue_token;
+                                 return ListPage{std::move(options)};
+                               },
+                               [&](const InitListed& listed) -> Action {
+                                 kube::WatchOptions options;
+                                 options.label_selector = config.label_selector;
+                                 options.field_selector = config.field_selector;
+                                 options.resource_version = listed.resource_version;
+                                 options.allow_bookmarks = true;
+                                 const int lo = config.min_watch_timeout_seconds;
+                                 const int hi = std::max(lo, config.max_watch_timeout_seconds);
+                                 options.timeout_seconds =
+                                     lo + std::min(hi - lo, static_cast<int>(random() * (hi - lo + 1)));
+                                 return OpenWatch{std::move(options)};
+                               },
+                               [&](const Watching&) -> Action { return ReadWatch{}; }},
+                    state);
+}
+
+StepResult step(const State& state, Outcome outcome) {
+  return std::visit(
+      Overloaded{
+          [&](PageListed& page) -> StepResult {
+            if (!std::holds_alternative<Empty>(state) && !std::holds_alternative<InitPage>(state)) {
+              return {state, {}, kube::Error(kube::ErrorKind::Invalid, "list page outside of a list")};
+            }
+            return on_page(state, page);
+          },
+          [&](WatchOpened& opened) -> StepResult {
+            auto* listed = std::get_if<InitListed>(&state);
+            if (!listed)
+              return {state, {}, kube::Error(kube::ErrorKind::Invalid, "watch opened outside InitListed")};
+            if (opened.result) return {Watching{listed->resource_version}, {}, std::nullopt};
+            const kube::Error& error = opened.result.error();
+            if (error.is_gone()) return {Empty{}, {}, error};
+            return {state, {}, error};
+          },
+          [&](WatchReceived& received) -> StepResult {
+            auto* watching = std::get_if<Watching>(&state);
+            if (!watching)
+              return {state, {}, kube::Error(kube::ErrorKind::Invalid, "watch event while not watching")};
+            return on_event(*watching, received.event);
+          },
+          [&](WatchEnded&) -> StepResult {
+            // A clean end (the server's timeoutSeconds) resumes from the last resourceVersion seen,
+            // events or bookmarks included, without a relist.
+            if (auto* watching = std::get_if<Watching>(&state)) {
+              return {InitListed{watching->resource_version}, {}, std::nullopt};
+            }
+            return {state, {}, std::nullopt};
+          },
+          [&](WatchFailed& failed) -> StepResult {
+            auto* watching = std::get_if<Watching>(&state);
+            if (!watching) return {state, {}, failed.error};
+            if (failed.error.is_gone()) return {Empty{}, {}, failed.error};
+            return {InitListed{watching->resource_version}, {}, failed.error};
+          }},
+      outcome);
+}
+
+}  // namespace rollguard::runtime::watcher

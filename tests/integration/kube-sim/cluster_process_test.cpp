@@ -1,0 +1,160 @@
+// kube-sim's pod runner with real processes: pods of mapped images run as child processes on their
+// own 127.0.x.y, readiness comes from HTTP readiness probes, crashes restart with back-off, and
+// deleting the pods stops the processes. In process (ApiServer + Cluster on one io_context); waits
+// are bounded by generous deadlines, nothing asserts how long a step takes.
+#include <gtest/gtest.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/json.hpp>
+#include <chrono>
+#include <fstream>
+#include <functional>
+#include <sstream>
+
+#include "api_server.hpp"
+#include "cluster.hpp"
+#include "json_util.hpp"
+
+namespace kubesim::cluster {
+namespace {
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+const char* kRunnerConfig = R"yaml(
+images:
+  "demo-app:v1":
+    command: ["python3", "-m", "http.server", "--bind", "$(POD_IP)"]
+    args: ["8080"]
+  "crash:v1":
+    command: ["/bin/sh", "-c", "exit 3"]
+  "job:v1":
+    command: ["/bin/sh", "-c", "test \"$POD_NAMESPACE\" = default && test -n \"$POD_IP\" && exit 0; exit 1"]
+)yaml";
+
+class ClusterProcesses : public ::testing::Test {
+ protected:
+  ClusterProcesses() : api_(io_.get_executor(), ApiServerOptions{}) {
+    std::string error;
+    auto config = parse_runner_config(kRunnerConfig, error);
+    EXPECT_TRUE(config) << error;
+    ClusterOptions o;
+    o.pod_ready_delay = 0ms;
+    o.resync = 500ms;
+    o.targets_file = targets_path_;
+    o.kill_grace = 1000ms;
+    if (config) o.pod_runner = *config;
+    cluster_ = std::make_unique<Cluster>(io_.get_executor(), api_, "", o);
+    cluster_->start();
+  }
+  ~ClusterProcesses() override { cluster_->shutdown(); }
+
+  HttpResponse call(const std::string& method, const std::string& path, const std::string& body = {}) {
+    HttpRequest r;
+    r.method = method;
+    r.path = path;
+    r.content_type = "application/json";
+    r.accept = "application/json";
+    r.body = body;
+    return api_.handle(r);
+  }
+  json::object get(const std::string& path) {
+    auto r = call("GET", path);
+    return r.status == 200 ? json::parse(r.body).as_object() : json::object{};
+  }
+  std::vector<json::object> pods() {
+    std::vector<json::object> out;
+    json::object list = get("/api/v1/namespaces/default/pods");
+    if (const auto* items = list.if_contains("items"); items && items->is_array())
+      for (const auto& i : items->as_array()) out.push_back(i.as_object());
+    return out;
+  }
+  bool run_until(const std::function<bool()>& done, std::chrono::seconds deadline = 60s) {
+    auto end = std::chrono::steady_clock::now() + deadline;
+    while (std::chrono::steady_clock::now() < end) {
+      if (done()) return true;
+      io_.run_for(20ms);
+    }
+    return done();
+  }
+  static bool accepts(const std::string& ip, unsigned short port) {
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::socket s(io);
+    boost::system::error_code ec;
+    s.connect({boost::asio::ip::make_address(ip), port}, ec);
+    return !ec;
+  }
+
+  std::string targets_path_ = ::testing::TempDir() + "cluster_process_targets_" +
+                              ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".json";
+  boost::asio::io_context io_;
+  ApiServer api_;
+  std::unique_ptr<Cluster> cluster_;
+};
+
+TEST_F(ClusterProcesses, ProbedPodsServeOnTheirOwnAddressAndStopWhenDeleted) {
+  const std::string body = R"({"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"demo"},
+    "spec":{"replicas":2,"selector":{"matchLabels":{"app":"demo"}},"template":{"metadata":{"labels":{"app":"demo"}},
+    "spec":{"containers":[{"name":"app","image":"demo-app:v1","ports":[{"name":"http","containerPort":8080}],
+    "readinessProbe":{"httpGet":{"path":"/","port":"http"},"periodSeconds":1}}]}}}})";
+  ASSERT_EQ(call("POST", "/apis/apps/v1/namespaces/default/deployments", body).status, 201u);
+  ASSERT_TRUE(run_until([&] {
+    auto d = get("/apis/apps/v1/namespaces/default/deployments/demo");
+    return int_at(d, {"status", "availableReplicas"}) == 2 && int_at(d, {"status", "updatedReplicas"}) == 2;
+  })) << json::serialize(get("/apis/apps/v1/namespaces/default/deployments/demo"));
+  std::vector<std::string> ips;
+  for (auto& p : pods()) ips.push_back(str_at(p, {"status", "podIP"}));
+  ASSERT_EQ(ips.size(), 2u);
+  for (auto& ip : ips) EXPECT_TRUE(accepts(ip, 8080)) << ip;
+  // The process binds its pod's address only, not kube-sim's.
+  EXPECT_FALSE(accepts("127.0.0.1", 8080) && !accepts(ips[0], 8080));
+
+  std::ifstream f(targets_path_);
+  std::stringstream text;
+  text << f.rdbuf();
+  auto targets = json::parse(text.str()).as_array();
+  EXPECT_EQ(targets.size(), 2u) << text.str();
+
+  ASSERT_EQ(call("DELETE", "/apis/apps/v1/namespaces/default/deployments/demo").status, 200u);
+  ASSERT_TRUE(run_until([&] { return !accepts(ips[0], 8080) && !accepts(ips[1], 8080); }))
+      << "the pods' processes must stop when the pods are deleted";
+  ASSERT_TRUE(run_until([&] {
+    std::ifstream g(targets_path_);
+    std::stringstream t;
+    t << g.rdbuf();
+    return json::parse(t.str()).as_array().empty();
+  }));
+}
+
+TEST_F(ClusterProcesses, CrashingProcessRestartsWithBackOffAndIsNeverReady) {
+  const std::string body = R"({"apiVersion":"v1","kind":"Pod","metadata":{"name":"crashy"},
+    "spec":{"containers":[{"name":"c","image":"crash:v1"}]}})";
+  ASSERT_EQ(call("POST", "/api/v1/namespaces/default/pods", body).status, 201u);
+  bool saw_backoff = false;
+  ASSERT_TRUE(run_until([&] {
+    auto p = get("/api/v1/namespaces/default/pods/crashy");
+    const auto* cs = at_path(p, {"status", "containerStatuses"});
+    if (!cs || !cs->is_array() || cs->as_array().empty()) return false;
+    const auto& c = cs->as_array()[0].as_object();
+    EXPECT_FALSE(bool_at(c, {"ready"}));
+    if (str_at(c, {"state", "waiting", "reason"}) == "CrashLoopBackOff") {
+      saw_backoff = true;
+      EXPECT_EQ(int_at(c, {"lastState", "terminated", "exitCode"}), 3);
+    }
+    return saw_backoff && int_at(c, {"restartCount"}) >= 1;
+  }));
+}
+
+TEST_F(ClusterProcesses, JobSucceedsWhenItsProcessExitsZero) {
+  const std::string body = R"({"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"j"},
+    "spec":{"template":{"spec":{"restartPolicy":"Never","containers":[{"name":"c","image":"job:v1"}]}}}})";
+  ASSERT_EQ(call("POST", "/apis/batch/v1/namespaces/default/jobs", body).status, 201u);
+  ASSERT_TRUE(run_until([&] {
+    auto j = get("/apis/batch/v1/namespaces/default/jobs/j");
+    return int_at(j, {"status", "succeeded"}) == 1 && at_path(j, {"status", "completionTime"});
+  })) << json::serialize(get("/apis/batch/v1/namespaces/default/jobs/j"));
+}
+
+}  // namespace
+}  // namespace kubesim::cluster

@@ -1,0 +1,45 @@
+#pragma once
+// Starts build/bin/kube-sim as a child process for one test (port 0, its own kubeconfig and state
+// directory), waits until it serves, and stops it (SIGTERM) when the fixture goes away.
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "kube/config.hpp"
+
+namespace rollguard::testing {
+
+class KubeSimProcess {
+ public:
+  // extra_args are passed to kube-sim as they are (e.g. "--state-file", path).
+  explicit KubeSimProcess(std::vector<std::string> extra_args = {},
+                          std::chrono::seconds startup_timeout = std::chrono::seconds(30));
+  ~KubeSimProcess();
+  KubeSimProcess(const KubeSimProcess&) = delete;
+  KubeSimProcess& operator=(const KubeSimProcess&) = delete;
+
+  bool running() const { return pid_ > 0; }
+  const std::string& startup_error() const { return startup_error_; }
+  const std::filesystem::path& kubeconfig() const { return kubeconfig_; }
+  const std::filesystem::path& directory() const { return directory_; }
+  // The client config the test uses (from the written kubeconfig, through rollguard's own loader).
+  kube::Config config() const;
+  // SIGTERM and wait; returns the exit status (0 = clean).
+  int stop();
+  // Stop, then start again with the same arguments (and --state-file, if one was given).
+  bool restart();
+
+  static std::filesystem::path binary();
+
+ private:
+  bool start();
+  std::vector<std::string> extra_args_;
+  std::chrono::seconds startup_timeout_;
+  std::filesystem::path directory_;
+  std::filesystem::path kubeconfig_;
+  std::string startup_error_;
+  int pid_ = -1;
+};
+
+}  // namespace rollguard::testing

@@ -1,0 +1,70 @@
+// The pod runner's configuration and process command lines (pure parts).
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "pod_runner.hpp"
+
+namespace kubesim::cluster {
+namespace {
+
+TEST(ClusterPodRunnerConfig, ParsesImagesCommandsArgsAndEnv) {
+  std::string error;
+  auto c = parse_runner_config(R"yaml(
+images:
+  "demo-app:v1":
+    command: [/usr/bin/python3, -m, http.server]
+    args: [--bind, $(POD_IP), "8080"]
+    env: {GREETING: hello}
+  other: {command: [/bin/true]}
+)yaml",
+                               error);
+  ASSERT_TRUE(c) << error;
+  ASSERT_EQ(c->size(), 2u);
+  const auto& demo = c->at("demo-app:v1");
+  EXPECT_EQ(demo.command, (std::vector<std::string>{"/usr/bin/python3", "-m", "http.server"}));
+  EXPECT_EQ(demo.args, (std::vector<std::string>{"--bind", "$(POD_IP)", "8080"}));
+  ASSERT_EQ(demo.env.size(), 1u);
+  EXPECT_EQ(demo.env[0], (std::pair<std::string, std::string>{"GREETING", "hello"}));
+}
+
+TEST(ClusterPodRunnerConfig, RejectsMalformedConfigs) {
+  std::string error;
+  EXPECT_FALSE(parse_runner_config("images: [1, 2]", error));
+  EXPECT_FALSE(error.empty());
+  EXPECT_FALSE(parse_runner_config("images: {a: {args: [x]}}", error));
+  EXPECT_FALSE(parse_runner_config("images: {a: {command: []}}", error));
+  EXPECT_FALSE(parse_runner_config("images: {a: [unclosed", error));
+  EXPECT_FALSE(parse_runner_config("", error));
+}
+
+TEST(ClusterPodRunnerConfig, ProcessGetsPodIdentityEnvAndExpandedArgs) {
+  ImageCommand image{{"/bin/server", "--bind=$(POD_IP)"}, {"--default"}, {{"MODE", "config"}}};
+  auto container = boost::json::parse(R"json({"name":"app","image":"x",
+      "env":[{"name":"MODE","value":"pod"},{"name":"GREETING","value":"hi $(POD_NAME)"},
+             {"name":"FROM","valueFrom":{}}],
+      "args":["--port","$(PORT)","$$(POD_IP)"]})json")
+                       .as_object();
+  auto spec = process_spec(image, container, "prod", "web-1", "127.0.0.9");
+  EXPECT_EQ(spec.argv,
+            (std::vector<std::string>{"/bin/server", "--bind=127.0.0.9", "--port", "$(PORT)", "$(POD_IP)"}));
+  auto value = [&](const std::string& k) {
+    std::string v = "<unset>";
+    for (const auto& [key, val] : spec.env)
+      if (key == k) v = val;  // later entries win, as in the process environment
+    return v;
+  };
+  EXPECT_EQ(value("POD_NAME"), "web-1");
+  EXPECT_EQ(value("POD_NAMESPACE"), "prod");
+  EXPECT_EQ(value("POD_IP"), "127.0.0.9");
+  EXPECT_EQ(value("MODE"), "pod");
+  EXPECT_EQ(value("GREETING"), "hi web-1");
+  EXPECT_EQ(value("FROM"), "<unset>");
+  // Without pod args, the config's args are used.
+  auto plain =
+      process_spec(image, boost::json::parse(R"({"name":"app"})").as_object(), "ns", "p", "127.0.0.2");
+  EXPECT_EQ(plain.argv, (std::vector<std::string>{"/bin/server", "--bind=127.0.0.2", "--default"}));
+}
+
+}  // namespace
+}  // namespace kubesim::cluster
