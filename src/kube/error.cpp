@@ -19,22 +19,38 @@ std::string string_field(const json::object& object, std::string_view key) {
 // The reason the API server uses for a bare HTTP code (k8s.io/apimachinery StatusReason).
 std::string reason_for_code(int code) {
   switch (code) {
-    case 400: return "BadRequest";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "NotFound";
-    case 405: return "MethodNotAllowed";
-    case 406: return "NotAcceptable";
-    case 409: return "Conflict";
-    case 410: return "Expired";
-    case 413: return "RequestEntityTooLarge";
-    case 415: return "UnsupportedMediaType";
-    case 422: return "Invalid";
-    case 429: return "TooManyRequests";
-    case 500: return "InternalError";
-    case 503: return "ServiceUnavailable";
-    case 504: return "Timeout";
-    default: return "Unknown";
+    case 400:
+      return "BadRequest";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "NotFound";
+    case 405:
+      return "MethodNotAllowed";
+    case 406:
+      return "NotAcceptable";
+    case 409:
+      return "Conflict";
+    case 410:
+      return "Expired";
+    case 413:
+      return "RequestEntityTooLarge";
+    case 415:
+      return "UnsupportedMediaType";
+    case 422:
+      return "Invalid";
+    case 429:
+      return "TooManyRequests";
+    case 500:
+      return "InternalError";
+    case 503:
+      return "ServiceUnavailable";
+    case 504:
+      return "Timeout";
+    default:
+      return "Unknown";
   }
 }
 }  // namespace
@@ -76,9 +92,13 @@ Status Status::from_json(const json::value& body, int http_code) {
 }
 
 json::value Status::to_json() const {
-  json::object object{{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", json::object{}},
+  json::object object{{"kind", "Status"},
+                      {"apiVersion", "v1"},
+                      {"metadata", json::object{}},
                       {"status", status.empty() ? "Failure" : status},
-                      {"message", message}, {"reason", reason}, {"code", code}};
+                      {"message", message},
+                      {"reason", reason},
+                      {"code", code}};
   json::object details;
   if (!details_name.empty()) details["name"] = details_name;
   if (!details_kind.empty()) details["kind"] = details_kind;
@@ -86,7 +106,8 @@ json::value Status::to_json() const {
   if (!causes.empty()) {
     json::array cause_array;
     for (const auto& cause : causes) {
-      cause_array.push_back(json::object{{"reason", cause.type}, {"message", cause.message}, {"field", cause.field}});
+      cause_array.push_back(
+          json::object{{"reason", cause.type}, {"message", cause.message}, {"field", cause.field}});
     }
     details["causes"] = std::move(cause_array);
   }
@@ -96,14 +117,22 @@ json::value Status::to_json() const {
 
 const char* to_string(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::Api: return "Api";
-    case ErrorKind::Network: return "Network";
-    case ErrorKind::Tls: return "Tls";
-    case ErrorKind::Timeout: return "Timeout";
-    case ErrorKind::Config: return "Config";
-    case ErrorKind::Decode: return "Decode";
-    case ErrorKind::Canceled: return "Canceled";
-    case ErrorKind::Invalid: return "Invalid";
+    case ErrorKind::Api:
+      return "Api";
+    case ErrorKind::Network:
+      return "Network";
+    case ErrorKind::Tls:
+      return "Tls";
+    case ErrorKind::Timeout:
+      return "Timeout";
+    case ErrorKind::Config:
+      return "Config";
+    case ErrorKind::Decode:
+      return "Decode";
+    case ErrorKind::Canceled:
+      return "Canceled";
+    case ErrorKind::Invalid:
+      return "Invalid";
   }
   return "Unknown";
 }
@@ -117,9 +146,12 @@ Error Error::from_status(Status status) {
 bool Error::is_transient() const {
   switch (kind_) {
     case ErrorKind::Network:
-    case ErrorKind::Timeout: return true;
-    case ErrorKind::Api: return is_too_many_requests() || is_server_timeout() || status_.code >= 500;
-    default: return false;
+    case ErrorKind::Timeout:
+      return true;
+    case ErrorKind::Api:
+      return is_too_many_requests() || is_server_timeout() || status_.code >= 500;
+    default:
+      return false;
   }
 }
 

@@ -34,14 +34,14 @@ struct Status {
 };
 
 enum class ErrorKind {
-  Api,        // the server answered with a non-2xx Status
-  Network,    // connect/read/write failed, connection closed
-  Tls,        // handshake or certificate verification failed
-  Timeout,    // the request's deadline passed
-  Config,     // kubeconfig / in-cluster / credential plugin problem
-  Decode,     // the server's answer could not be parsed
-  Canceled,   // the operation was canceled (shutdown)
-  Invalid,    // the caller built an invalid request
+  Api,       // the server answered with a non-2xx Status
+  Network,   // connect/read/write failed, connection closed
+  Tls,       // handshake or certificate verification failed
+  Timeout,   // the request's deadline passed
+  Config,    // kubeconfig / in-cluster / credential plugin problem
+  Decode,    // the server's answer could not be parsed
+  Canceled,  // the operation was canceled (shutdown)
+  Invalid,   // the caller built an invalid request
 };
 
 const char* to_string(ErrorKind kind);
@@ -70,8 +70,8 @@ class Error {
   bool is_invalid() const { return api_reason_or_code("Invalid", 422); }
   bool is_bad_request() const { return api_reason_or_code("BadRequest", 400); }
   bool is_server_timeout() const {
-    return kind_ == ErrorKind::Api && (status_.reason == "ServerTimeout" || status_.reason == "Timeout" ||
-                                       status_.code == 504);
+    return kind_ == ErrorKind::Api &&
+           (status_.reason == "ServerTimeout" || status_.reason == "Timeout" || status_.code == 504);
   }
   bool is_internal() const { return kind_ == ErrorKind::Api && status_.code >= 500; }
   std::optional<std::chrono::seconds> retry_after() const { return status_.retry_after; }

@@ -7,21 +7,30 @@ namespace json = boost::json;
 
 const char* to_string(Method method) {
   switch (method) {
-    case Method::Get: return "GET";
-    case Method::Post: return "POST";
-    case Method::Put: return "PUT";
-    case Method::Patch: return "PATCH";
-    case Method::Delete: return "DELETE";
+    case Method::Get:
+      return "GET";
+    case Method::Post:
+      return "POST";
+    case Method::Put:
+      return "PUT";
+    case Method::Patch:
+      return "PATCH";
+    case Method::Delete:
+      return "DELETE";
   }
   return "GET";
 }
 
 const char* content_type(PatchType type) {
   switch (type) {
-    case PatchType::Merge: return "application/merge-patch+json";
-    case PatchType::Strategic: return "application/strategic-merge-patch+json";
-    case PatchType::Json: return "application/json-patch+json";
-    case PatchType::Apply: return "application/apply-patch+yaml";
+    case PatchType::Merge:
+      return "application/merge-patch+json";
+    case PatchType::Strategic:
+      return "application/strategic-merge-patch+json";
+    case PatchType::Json:
+      return "application/json-patch+json";
+    case PatchType::Apply:
+      return "application/apply-patch+yaml";
   }
   return "application/merge-patch+json";
 }
@@ -125,7 +134,8 @@ Request make(Method method, std::string target, std::string body = {}, std::stri
 }
 }  // namespace
 
-Request get(const ResourceDescriptor& r, std::string_view ns, std::string_view name, std::string_view subresource) {
+Request get(const ResourceDescriptor& r, std::string_view ns, std::string_view name,
+            std::string_view subresource) {
   return make(Method::Get, resource_path(r, ns, name, subresource));
 }
 
@@ -167,11 +177,12 @@ Request create(const ResourceDescriptor& r, std::string_view ns, const json::val
   return make(Method::Post, query.take(resource_path(r, ns)), json::serialize(object), "application/json");
 }
 
-Request replace(const ResourceDescriptor& r, std::string_view ns, std::string_view name, const json::value& object,
-                const WriteOptions& options, std::string_view subresource) {
+Request replace(const ResourceDescriptor& r, std::string_view ns, std::string_view name,
+                const json::value& object, const WriteOptions& options, std::string_view subresource) {
   Query query;
   add_write_options(query, options);
-  return make(Method::Put, query.take(resource_path(r, ns, name, subresource)), json::serialize(object), "application/json");
+  return make(Method::Put, query.take(resource_path(r, ns, name, subresource)), json::serialize(object),
+              "application/json");
 }
 
 Request patch(const ResourceDescriptor& r, std::string_view ns, std::string_view name, PatchType type,
@@ -179,12 +190,14 @@ Request patch(const ResourceDescriptor& r, std::string_view ns, std::string_view
   Query query;
   add_write_options(query, options);
   if (type == PatchType::Apply) query.add_flag("force", options.force);
-  return make(Method::Patch, query.take(resource_path(r, ns, name, subresource)), std::move(body), content_type(type));
+  return make(Method::Patch, query.take(resource_path(r, ns, name, subresource)), std::move(body),
+              content_type(type));
 }
 
 Request remove(const ResourceDescriptor& r, std::string_view ns, std::string_view name,
                const DeleteOptions& options) {
-  return make(Method::Delete, resource_path(r, ns, name), json::serialize(options.to_json()), "application/json");
+  return make(Method::Delete, resource_path(r, ns, name), json::serialize(options.to_json()),
+              "application/json");
 }
 
 }  // namespace requests

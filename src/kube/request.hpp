@@ -18,9 +18,9 @@ struct Request {
   Method method = Method::Get;
   std::string target;  // path and query, e.g. /apis/apps/v1/namespaces/prod/deployments?limit=500
   std::string body;
-  std::string content_type;               // empty when there is no body
+  std::string content_type;  // empty when there is no body
   std::string accept = "application/json";
-  bool watch = false;                     // a streaming response (line-framed watch events)
+  bool watch = false;                                // a streaming response (line-framed watch events)
   std::optional<std::chrono::milliseconds> timeout;  // overrides the client default
 };
 
@@ -68,8 +68,8 @@ struct DeleteOptions {
 std::string encode_query_value(std::string_view value);
 
 // Path of a collection or an object; ns is ignored for cluster-scoped kinds, "" = all namespaces.
-std::string resource_path(const ResourceDescriptor& resource, std::string_view ns,
-                          std::string_view name = {}, std::string_view subresource = {});
+std::string resource_path(const ResourceDescriptor& resource, std::string_view ns, std::string_view name = {},
+                          std::string_view subresource = {});
 
 namespace requests {
 Request get(const ResourceDescriptor& r, std::string_view ns, std::string_view name,

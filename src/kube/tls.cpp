@@ -11,7 +11,8 @@ Error tls_config_error(const Config& config, const std::string& what, const boos
 }
 }  // namespace
 
-Result<std::shared_ptr<ssl::context>> make_tls_context(const Config& config, const std::string& client_certificate_pem,
+Result<std::shared_ptr<ssl::context>> make_tls_context(const Config& config,
+                                                       const std::string& client_certificate_pem,
                                                        const std::string& client_key_pem) {
   auto context = std::make_shared<ssl::context>(ssl::context::tls_client);
   boost::system::error_code ec;

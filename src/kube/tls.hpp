@@ -11,7 +11,7 @@
 namespace rollguard::kube {
 
 Result<std::shared_ptr<boost::asio::ssl::context>> make_tls_context(const Config& config,
-                                                                   const std::string& client_certificate_pem,
-                                                                   const std::string& client_key_pem);
+                                                                    const std::string& client_certificate_pem,
+                                                                    const std::string& client_key_pem);
 
 }  // namespace rollguard::kube

@@ -93,11 +93,16 @@ struct Connection {
 
 http::verb to_verb(Method method) {
   switch (method) {
-    case Method::Get: return http::verb::get;
-    case Method::Post: return http::verb::post;
-    case Method::Put: return http::verb::put;
-    case Method::Patch: return http::verb::patch;
-    case Method::Delete: return http::verb::delete_;
+    case Method::Get:
+      return http::verb::get;
+    case Method::Post:
+      return http::verb::post;
+    case Method::Put:
+      return http::verb::put;
+    case Method::Patch:
+      return http::verb::patch;
+    case Method::Delete:
+      return http::verb::delete_;
   }
   return http::verb::get;
 }
@@ -105,7 +110,8 @@ http::verb to_verb(Method method) {
 Error network_error(const boost::system::error_code& ec, const std::string& what) {
   if (ec == beast::error::timeout) return Error(ErrorKind::Timeout, what + ": timed out");
   if (ec == asio::error::operation_aborted) return Error(ErrorKind::Canceled, what + ": canceled");
-  if (ec.category() == asio::error::get_ssl_category() || ec.category() == ssl::error::get_stream_category()) {
+  if (ec.category() == asio::error::get_ssl_category() ||
+      ec.category() == ssl::error::get_stream_category()) {
     return Error(ErrorKind::Tls, what + ": " + ec.message());
   }
   return Error(ErrorKind::Network, what + ": " + ec.message());
@@ -233,7 +239,8 @@ class HttpClient final : public Client, public std::enable_shared_from_this<Http
       }
       if (code == 429 && throttled < kMaxThrottleRetries) {
         ++throttled;
-        const auto delay = parse_retry_after(response[http::field::retry_after]).value_or(std::chrono::seconds(1));
+        const auto delay =
+            parse_retry_after(response[http::field::retry_after]).value_or(std::chrono::seconds(1));
         bucket_.hold_until(std::chrono::steady_clock::now() + delay);
         continue;
       }
@@ -241,8 +248,8 @@ class HttpClient final : public Client, public std::enable_shared_from_this<Http
       Response result;
       result.status = code;
       result.content_type = std::string(response[http::field::content_type]);
-      for (auto it = response.find(http::field::warning); it != response.end() && it->name() == http::field::warning;
-           ++it) {
+      for (auto it = response.find(http::field::warning);
+           it != response.end() && it->name() == http::field::warning; ++it) {
         result.warnings.emplace_back(it->value());
       }
       result.body = std::move(response.body());
@@ -264,8 +271,8 @@ class HttpClient final : public Client, public std::enable_shared_from_this<Http
       auto& conn = *connection.value();
       auto beast_request = build(request, credentials->token);
       conn.lowest().expires_after(options_.request_timeout);
-      auto [write_ec, written] = co_await conn.visit(
-          [&](auto& stream) { return http::async_write(stream, beast_request, kTuple); });
+      auto [write_ec, written] =
+          co_await conn.visit([&](auto& stream) { return http::async_write(stream, beast_request, kTuple); });
       if (write_ec) co_return network_error(write_ec, describe(request));
       auto parser = std::make_unique<http::response_parser<http::buffer_body>>();
       parser->body_limit(boost::none);
@@ -276,8 +283,8 @@ class HttpClient final : public Client, public std::enable_shared_from_this<Http
       if (code == 200) {
         const auto read_timeout = request.timeout.value_or(
             std::chrono::duration_cast<std::chrono::milliseconds>(kDefaultWatchReadTimeout));
-        co_return std::unique_ptr<WatchStream>(
-            std::make_unique<HttpWatchStream>(std::move(connection.value()), std::move(parser), read_timeout));
+        co_return std::unique_ptr<WatchStream>(std::make_unique<HttpWatchStream>(
+            std::move(connection.value()), std::move(parser), read_timeout));
       }
       auto body = co_await read_remaining_body(conn, *parser);
       if (code == 401 && !refreshed_credentials) {
@@ -310,8 +317,8 @@ class HttpClient final : public Client, public std::enable_shared_from_this<Http
   }
 
   http::request<http::string_body> build(const Request& request, const std::string& token) const {
-    http::request<http::string_body> beast_request{to_verb(request.method), endpoint_.base_path + request.target,
-                                                   11};
+    http::request<http::string_body> beast_request{to_verb(request.method),
+                                                   endpoint_.base_path + request.target, 11};
     beast_request.set(http::field::host, endpoint_.host_header);
     beast_request.set(http::field::user_agent, options_.user_agent);
     beast_request.set(http::field::accept, request.accept);
@@ -358,7 +365,8 @@ class HttpClient final : public Client, public std::enable_shared_from_this<Http
       if (!context) co_return context.error();
       connection->context = context.value();
       connection->generation = generation_;
-      connection->tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(executor_, *connection->context);
+      connection->tls =
+          std::make_unique<beast::ssl_stream<beast::tcp_stream>>(executor_, *connection->context);
     } else {
       connection->plain = std::make_unique<beast::tcp_stream>(executor_);
     }
@@ -368,12 +376,14 @@ class HttpClient final : public Client, public std::enable_shared_from_this<Http
 
     if (endpoint_.tls) {
       auto& stream = *connection->tls;
-      const std::string& verify_name = config_.tls_server_name.empty() ? endpoint_.host : config_.tls_server_name;
+      const std::string& verify_name =
+          config_.tls_server_name.empty() ? endpoint_.host : config_.tls_server_name;
       // SNI must be a DNS name (RFC 6066), never an IP literal.
       if (!config_.tls_server_name.empty() || !endpoint_.host_is_ip) {
         SSL_set_tlsext_host_name(stream.native_handle(), verify_name.c_str());
       }
-      if (!config_.insecure_skip_tls_verify) stream.set_verify_callback(ssl::host_name_verification(verify_name));
+      if (!config_.insecure_skip_tls_verify)
+        stream.set_verify_callback(ssl::host_name_verification(verify_name));
       auto [handshake_ec] = co_await stream.async_handshake(ssl::stream_base::client, kTuple);
       if (handshake_ec) {
         std::string detail = handshake_ec.message();
@@ -428,15 +438,16 @@ class HttpClient final : public Client, public std::enable_shared_from_this<Http
     }
   }
 
-  asio::awaitable<std::string> read_remaining_body(Connection& conn, http::response_parser<http::buffer_body>& parser) {
+  asio::awaitable<std::string> read_remaining_body(Connection& conn,
+                                                   http::response_parser<http::buffer_body>& parser) {
     std::string body;
     std::array<char, 8192> chunk{};
     while (!parser.is_done() && body.size() < 1024 * 1024) {
       parser.get().body().data = chunk.data();
       parser.get().body().size = chunk.size();
       conn.lowest().expires_after(options_.request_timeout);
-      auto [ec, ignored] =
-          co_await conn.visit([&](auto& stream) { return http::async_read(stream, conn.buffer, parser, kTuple); });
+      auto [ec, ignored] = co_await conn.visit(
+          [&](auto& stream) { return http::async_read(stream, conn.buffer, parser, kTuple); });
       if (ec == http::error::need_buffer) ec = {};
       body.append(chunk.data(), chunk.size() - parser.get().body().size);
       if (ec) break;
@@ -459,7 +470,8 @@ class HttpClient final : public Client, public std::enable_shared_from_this<Http
 
 }  // namespace
 
-Result<std::shared_ptr<Client>> Client::create(asio::any_io_executor executor, Config config, ClientOptions options) {
+Result<std::shared_ptr<Client>> Client::create(asio::any_io_executor executor, Config config,
+                                               ClientOptions options) {
   auto endpoint = parse_endpoint(config);
   if (!endpoint) return endpoint.error();
   if (endpoint->tls) {
@@ -467,8 +479,8 @@ Result<std::shared_ptr<Client>> Client::create(asio::any_io_executor executor, C
     auto context = make_tls_context(config, config.client_certificate_pem, config.client_key_pem);
     if (!context) return context.error();
   }
-  return std::shared_ptr<Client>(
-      std::make_shared<HttpClient>(std::move(executor), std::move(config), std::move(options), std::move(*endpoint)));
+  return std::shared_ptr<Client>(std::make_shared<HttpClient>(std::move(executor), std::move(config),
+                                                              std::move(options), std::move(*endpoint)));
 }
 
 }  // namespace rollguard::kube

@@ -7,11 +7,16 @@ namespace json = boost::json;
 
 const char* to_string(WatchEventType type) {
   switch (type) {
-    case WatchEventType::Added: return "ADDED";
-    case WatchEventType::Modified: return "MODIFIED";
-    case WatchEventType::Deleted: return "DELETED";
-    case WatchEventType::Bookmark: return "BOOKMARK";
-    case WatchEventType::Error: return "ERROR";
+    case WatchEventType::Added:
+      return "ADDED";
+    case WatchEventType::Modified:
+      return "MODIFIED";
+    case WatchEventType::Deleted:
+      return "DELETED";
+    case WatchEventType::Bookmark:
+      return "BOOKMARK";
+    case WatchEventType::Error:
+      return "ERROR";
   }
   return "ERROR";
 }
@@ -41,7 +46,8 @@ Result<WatchEvent> parse_watch_event(std::string_view line) {
   const auto* type = event->if_contains("type");
   auto* object = event->if_contains("object");
   if (type == nullptr || !type->is_string()) return Error(ErrorKind::Decode, "watch event has no \"type\"");
-  if (object == nullptr || !object->is_object()) return Error(ErrorKind::Decode, "watch event has no \"object\"");
+  if (object == nullptr || !object->is_object())
+    return Error(ErrorKind::Decode, "watch event has no \"object\"");
 
   WatchEvent result;
   const auto& type_name = type->get_string();
@@ -68,7 +74,8 @@ Result<void> LineFramer::feed(std::string_view data, std::vector<std::string>& o
     const auto piece = data.substr(0, newline);
     if (buffer_.size() + piece.size() > max_line_bytes_) {
       buffer_.clear();
-      return Error(ErrorKind::Decode, "watch event line exceeds " + std::to_string(max_line_bytes_) + " bytes");
+      return Error(ErrorKind::Decode,
+                   "watch event line exceeds " + std::to_string(max_line_bytes_) + " bytes");
     }
     buffer_.append(piece);
     if (newline == std::string_view::npos) break;

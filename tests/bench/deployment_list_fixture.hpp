@@ -20,8 +20,7 @@ inline std::string make_deployment(int i) {
          R"("managedFields":[{"manager":"kubectl-client-side-apply","operation":"Update","apiVersion":"apps/v1","time":"2026-10-01T12:00:00Z","fieldsType":"FieldsV1","fieldsV1":{"f:metadata":{"f:annotations":{".":{},"f:kubectl.kubernetes.io/last-applied-configuration":{}},"f:labels":{".":{},"f:app":{}}},"f:spec":{"f:replicas":{},"f:selector":{},"f:template":{"f:spec":{"f:containers":{"k:{\"name\":\"app\"}":{".":{},"f:image":{},"f:name":{}}}}}}}},)"
          R"({"manager":"kube-controller-manager","operation":"Update","apiVersion":"apps/v1","time":"2026-10-02T08:00:00Z","fieldsType":"FieldsV1","fieldsV1":{"f:status":{"f:availableReplicas":{},"f:conditions":{},"f:readyReplicas":{},"f:replicas":{}}},"subresource":"status"}]},)"
          R"("spec":{"replicas":3,"selector":{"matchLabels":{"app":")" +
-         name +
-         R"("}},"template":{"metadata":{"labels":{"app":")" + name +
+         name + R"("}},"template":{"metadata":{"labels":{"app":")" + name +
          R"("}},"spec":{"containers":[{"name":"app","image":"registry.example.com/service:1.4.2","ports":[{"name":"http","containerPort":8080,"protocol":"TCP"}],)"
          R"("env":[{"name":"LOG_LEVEL","value":"info"},{"name":"POD_NAME","valueFrom":{"fieldRef":{"apiVersion":"v1","fieldPath":"metadata.name"}}}],)"
          R"("resources":{"limits":{"cpu":"500m","memory":"256Mi"},"requests":{"cpu":"100m","memory":"128Mi"}},)"
@@ -36,7 +35,8 @@ inline std::string make_deployment(int i) {
 }
 
 inline std::string make_deployment_list(int count) {
-  std::string list = R"({"kind":"DeploymentList","apiVersion":"apps/v1","metadata":{"resourceVersion":"2000000"},"items":[)";
+  std::string list =
+      R"({"kind":"DeploymentList","apiVersion":"apps/v1","metadata":{"resourceVersion":"2000000"},"items":[)";
   for (int i = 0; i < count; ++i) {
     if (i) list += ',';
     list += make_deployment(i);

@@ -8,23 +8,30 @@ namespace json = boost::json;
 namespace {
 const char* reason_for(int code) {
   switch (code) {
-    case 429: return "TooManyRequests";
-    case 503: return "ServiceUnavailable";
-    case 504: return "Timeout";
-    default: return "InternalError";
+    case 429:
+      return "TooManyRequests";
+    case 503:
+      return "ServiceUnavailable";
+    case 504:
+      return "Timeout";
+    default:
+      return "InternalError";
   }
 }
 
-bool matches(const std::string& pattern, const std::string& value) { return pattern == "*" || pattern == value; }
+bool matches(const std::string& pattern, const std::string& value) {
+  return pattern == "*" || pattern == value;
+}
 
 const std::vector<std::string>& known_verbs() {
-  static const std::vector<std::string> verbs{"*",     "get",   "list",   "watch",           "create",
+  static const std::vector<std::string> verbs{"*",      "get",   "list",   "watch",           "create",
                                               "update", "patch", "delete", "deletecollection"};
   return verbs;
 }
 
 template <class T>
-bool read_number(const json::object& object, const char* key, T& out, std::string& error, const std::string& path) {
+bool read_number(const json::object& object, const char* key, T& out, std::string& error,
+                 const std::string& path) {
   const auto* value = object.if_contains(key);
   if (value == nullptr) return true;
   if (!value->is_number()) {
@@ -37,8 +44,9 @@ bool read_number(const json::object& object, const char* key, T& out, std::strin
 }  // namespace
 
 json::value InjectedError::status_body() const {
-  json::object status{{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", json::object{}},
-                      {"status", "Failure"}, {"message", message}, {"reason", reason}, {"code", code}};
+  json::object status{{"kind", "Status"},    {"apiVersion", "v1"}, {"metadata", json::object{}},
+                      {"status", "Failure"}, {"message", message}, {"reason", reason},
+                      {"code", code}};
   if (retry_after_seconds > 0) status["details"] = json::object{{"retryAfterSeconds", retry_after_seconds}};
   return status;
 }
@@ -143,7 +151,8 @@ json::value to_json(const FaultConfig& config) {
                       {"watchCutSeconds", static_cast<double>(config.watch_cut.count()) / 1000.0}};
 }
 
-FaultInjector::FaultInjector(Random random, Clock clock) : random_(std::move(random)), clock_(std::move(clock)) {}
+FaultInjector::FaultInjector(Random random, Clock clock)
+    : random_(std::move(random)), clock_(std::move(clock)) {}
 
 std::optional<InjectedError> FaultInjector::error_for(const std::string& verb, const std::string& resource) {
   for (const auto& rule : config_.errors) {

@@ -22,8 +22,8 @@ namespace kubesim::faults {
 struct ErrorRule {
   std::string verb = "*";
   std::string resource = "*";
-  double share = 0;  // 0..1
-  int code = 500;    // 500 | 503 | 429 (and any other 5xx)
+  double share = 0;             // 0..1
+  int code = 500;               // 500 | 503 | 429 (and any other 5xx)
   int retry_after_seconds = 1;  // 429 / 503 only
 };
 

@@ -17,10 +17,11 @@ namespace asio = boost::asio;
 namespace json = boost::json;
 
 json::value config_map(const std::string& name, const std::string& value) {
-  return json::object{{"apiVersion", "v1"},
-                      {"kind", "ConfigMap"},
-                      {"metadata", json::object{{"name", name}, {"labels", json::object{{"suite", "client"}}}}},
-                      {"data", json::object{{"key", value}}}};
+  return json::object{
+      {"apiVersion", "v1"},
+      {"kind", "ConfigMap"},
+      {"metadata", json::object{{"name", name}, {"labels", json::object{{"suite", "client"}}}}},
+      {"data", json::object{{"key", value}}}};
 }
 
 std::string rv_of(const json::value& object) {
@@ -56,7 +57,8 @@ TEST_F(ClientAgainstKubeSim, CrudConflictsAndErrors) {
     auto created = co_await client->create(cm, "default", config_map("a", "1"));
     if (!created) co_return created.error();
     auto again = co_await client->create(cm, "default", config_map("a", "1"));
-    if (again || !again.error().is_already_exists()) co_return std::string("second create: not AlreadyExists");
+    if (again || !again.error().is_already_exists())
+      co_return std::string("second create: not AlreadyExists");
 
     // A PUT with a stale resourceVersion is a Conflict (optimistic concurrency).
     auto stale = created.value();

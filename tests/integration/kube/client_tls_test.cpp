@@ -15,8 +15,8 @@
 namespace rollguard::kube {
 namespace {
 namespace asio = boost::asio;
-using testing::Reply;
 using testing::ReceivedRequest;
+using testing::Reply;
 using testing::ServerOptions;
 using testing::TestHttpsServer;
 using testing::TestPki;
@@ -75,7 +75,8 @@ class ClientTls : public ::testing::Test {
 };
 
 TEST_F(ClientTls, VerifiedServerAndBearerToken) {
-  TestHttpsServer server({.server_certificate = pki_.issue_server({"localhost"}, {"127.0.0.1"})}, ok_namespace);
+  TestHttpsServer server({.server_certificate = pki_.issue_server({"localhost"}, {"127.0.0.1"})},
+                         ok_namespace);
   auto config = config_for(server);
   config.token = "s3cret-token";
   auto result = with_client(config, get_namespace("prod"));
@@ -90,7 +91,8 @@ TEST_F(ClientTls, VerifiedServerAndBearerToken) {
 }
 
 TEST_F(ClientTls, WrongCaIsRefused) {
-  TestHttpsServer server({.server_certificate = pki_.issue_server({"localhost"}, {"127.0.0.1"})}, ok_namespace);
+  TestHttpsServer server({.server_certificate = pki_.issue_server({"localhost"}, {"127.0.0.1"})},
+                         ok_namespace);
   auto config = config_for(server);
   config.ca_pem = TestPki("another-ca").ca_pem();
   auto result = with_client(config, get_namespace("prod"));
@@ -111,7 +113,8 @@ TEST_F(ClientTls, HostnameMismatchIsRefused) {
 }
 
 TEST_F(ClientTls, TlsServerNameOverridesTheVerifiedName) {
-  TestHttpsServer server({.server_certificate = pki_.issue_server({"kubernetes.default.svc"}, {})}, ok_namespace);
+  TestHttpsServer server({.server_certificate = pki_.issue_server({"kubernetes.default.svc"}, {})},
+                         ok_namespace);
   auto config = config_for(server);
   config.tls_server_name = "kubernetes.default.svc";
   auto result = with_client(config, get_namespace("prod"));
@@ -128,9 +131,9 @@ TEST_F(ClientTls, InsecureSkipVerifyOnlyWhenAsked) {
 }
 
 TEST_F(ClientTls, ClientCertificateAuthentication) {
-  TestHttpsServer server({.server_certificate = pki_.issue_server({"localhost"}, {"127.0.0.1"}),
-                          .client_ca_pem = pki_.ca_pem()},
-                         ok_namespace);
+  TestHttpsServer server(
+      {.server_certificate = pki_.issue_server({"localhost"}, {"127.0.0.1"}), .client_ca_pem = pki_.ca_pem()},
+      ok_namespace);
   auto config = config_for(server);
   auto client_cert = pki_.issue_client("system:rollguard");
   config.client_certificate_pem = client_cert.certificate_pem;
@@ -161,26 +164,27 @@ TEST_F(ClientTls, UnusableClientKeyFailsAtCreate) {
 }
 
 TEST_F(ClientTls, KeepAliveReusesOneConnection) {
-  TestHttpsServer server({.server_certificate = pki_.issue_server({"localhost"}, {"127.0.0.1"})}, ok_namespace);
-  auto result = with_client(config_for(server), [](std::shared_ptr<Client> client) -> asio::awaitable<Result<int>> {
-    for (int i = 0; i < 5; ++i) {
-      auto got = co_await client->get(ResourceDescriptor::namespaces(), "", "prod");
-      if (!got) co_return got.error();
-    }
-    co_return 5;
-  });
+  TestHttpsServer server({.server_certificate = pki_.issue_server({"localhost"}, {"127.0.0.1"})},
+                         ok_namespace);
+  auto result =
+      with_client(config_for(server), [](std::shared_ptr<Client> client) -> asio::awaitable<Result<int>> {
+        for (int i = 0; i < 5; ++i) {
+          auto got = co_await client->get(ResourceDescriptor::namespaces(), "", "prod");
+          if (!got) co_return got.error();
+        }
+        co_return 5;
+      });
   ASSERT_TRUE(result && result->has_value()) << (result ? result->error().describe() : "");
   EXPECT_EQ(server.requests().size(), 5u);
   EXPECT_EQ(server.connections_accepted(), 1);
 }
 
 TEST_F(ClientTls, StatusErrorsAreDecoded) {
-  TestHttpsServer server({.server_certificate = pki_.issue_server({"localhost"}, {"127.0.0.1"})},
-                         [](const ReceivedRequest&) {
-                           return Reply{.status = 404,
-                                        .body = R"({"kind":"Status","apiVersion":"v1","status":"Failure",
+  TestHttpsServer server(
+      {.server_certificate = pki_.issue_server({"localhost"}, {"127.0.0.1"})}, [](const ReceivedRequest&) {
+        return Reply{.status = 404, .body = R"({"kind":"Status","apiVersion":"v1","status":"Failure",
                                           "message":"namespaces \"prod\" not found","reason":"NotFound","code":404})"};
-                         });
+      });
   auto result = with_client(config_for(server), get_namespace("prod"));
   ASSERT_TRUE(result);
   ASSERT_FALSE(result->has_value());
@@ -193,9 +197,10 @@ TEST_F(ClientTls, TooManyRequestsHonoursRetryAfterThenSucceeds) {
   TestHttpsServer server({.server_certificate = pki_.issue_server({"localhost"}, {"127.0.0.1"})},
                          [&](const ReceivedRequest& request) {
                            if (calls++ == 0) {
-                             return Reply{.status = 429,
-                                          .body = R"({"kind":"Status","reason":"TooManyRequests","code":429})",
-                                          .headers = {{"Retry-After", "1"}}};
+                             return Reply{
+                                 .status = 429,
+                                 .body = R"({"kind":"Status","reason":"TooManyRequests","code":429})",
+                                 .headers = {{"Retry-After", "1"}}};
                            }
                            return ok_namespace(request);
                          });
@@ -224,8 +229,9 @@ TEST_F(ClientTls, PersistentTooManyRequestsEndsWithTheError) {
 }
 
 TEST_F(ClientTls, RequestTimeout) {
-  TestHttpsServer server({.server_certificate = pki_.issue_server({"localhost"}, {"127.0.0.1"})},
-                         [](const ReceivedRequest&) { return Reply{.delay = std::chrono::milliseconds(3000)}; });
+  TestHttpsServer server(
+      {.server_certificate = pki_.issue_server({"localhost"}, {"127.0.0.1"})},
+      [](const ReceivedRequest&) { return Reply{.delay = std::chrono::milliseconds(3000)}; });
   ClientOptions options;
   options.request_timeout = std::chrono::milliseconds(300);
   auto result = with_client(config_for(server), get_namespace("prod"), options);
@@ -237,7 +243,8 @@ TEST_F(ClientTls, RequestTimeout) {
 TEST_F(ClientTls, ConnectionRefusedIsANetworkError) {
   unsigned short port;
   {
-    TestHttpsServer server({.server_certificate = pki_.issue_server({"localhost"}, {"127.0.0.1"})}, ok_namespace);
+    TestHttpsServer server({.server_certificate = pki_.issue_server({"localhost"}, {"127.0.0.1"})},
+                           ok_namespace);
     port = server.port();
   }
   Config config;
@@ -265,7 +272,8 @@ TEST_F(ClientTls, WatchStreamsEventsSplitAcrossChunks) {
                            return Reply{.chunks = chunks, .chunk_delay = std::chrono::milliseconds(2)};
                          });
   auto result = with_client(
-      config_for(server), [](std::shared_ptr<Client> client) -> asio::awaitable<Result<std::vector<std::string>>> {
+      config_for(server),
+      [](std::shared_ptr<Client> client) -> asio::awaitable<Result<std::vector<std::string>>> {
         WatchOptions options;
         options.resource_version = "4";
         auto stream = co_await client->watch(ResourceDescriptor::pods(), "default", options);
@@ -287,19 +295,18 @@ TEST_F(ClientTls, WatchStreamsEventsSplitAcrossChunks) {
 }
 
 TEST_F(ClientTls, WatchRefusedWithGoneIsAnError) {
-  TestHttpsServer server({.server_certificate = pki_.issue_server({"localhost"}, {"127.0.0.1"})},
-                         [](const ReceivedRequest&) {
-                           return Reply{.status = 410,
-                                        .body = R"j({"kind":"Status","reason":"Expired","code":410,
+  TestHttpsServer server(
+      {.server_certificate = pki_.issue_server({"localhost"}, {"127.0.0.1"})}, [](const ReceivedRequest&) {
+        return Reply{.status = 410, .body = R"j({"kind":"Status","reason":"Expired","code":410,
                                           "message":"too old resource version: 1 (50)"})j"};
-                         });
-  auto result = with_client(config_for(server),
-                            [](std::shared_ptr<Client> client) -> asio::awaitable<Result<int>> {
-                              WatchOptions options;  // named: see the GCC 12 note in client.cpp
-                              auto stream = co_await client->watch(ResourceDescriptor::pods(), "", options);
-                              if (!stream) co_return stream.error();
-                              co_return 0;
-                            });
+      });
+  auto result =
+      with_client(config_for(server), [](std::shared_ptr<Client> client) -> asio::awaitable<Result<int>> {
+        WatchOptions options;  // named: see the GCC 12 note in client.cpp
+        auto stream = co_await client->watch(ResourceDescriptor::pods(), "", options);
+        if (!stream) co_return stream.error();
+        co_return 0;
+      });
   ASSERT_TRUE(result);
   ASSERT_FALSE(result->has_value());
   EXPECT_TRUE(result->error().is_gone());
@@ -315,10 +322,11 @@ class ExecPlugin : public ClientTls {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::create_directories(dir_);
     script_ = dir_ / "plugin.sh";
-    std::ofstream(script_) << "#!/bin/sh\n"
-                              "n=$(cat \"$0.count\" 2>/dev/null || echo 0); n=$((n+1)); echo $n > \"$0.count\"\n"
-                              "printf '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\","
-                              "\"status\":{\"token\":\"token-%s\"}}' $n\n";
+    std::ofstream(script_)
+        << "#!/bin/sh\n"
+           "n=$(cat \"$0.count\" 2>/dev/null || echo 0); n=$((n+1)); echo $n > \"$0.count\"\n"
+           "printf '{\"apiVersion\":\"client.authentication.k8s.io/v1\",\"kind\":\"ExecCredential\","
+           "\"status\":{\"token\":\"token-%s\"}}' $n\n";
     std::filesystem::permissions(script_, std::filesystem::perms::owner_all);
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
@@ -341,17 +349,20 @@ class ExecPlugin : public ClientTls {
 };
 
 TEST_F(ExecPlugin, RunOnceAndCached) {
-  TestHttpsServer server({.server_certificate = pki_.issue_server({"localhost"}, {"127.0.0.1"})}, ok_namespace);
-  auto result = with_client(exec_config(server), [](std::shared_ptr<Client> client) -> asio::awaitable<Result<int>> {
-    for (int i = 0; i < 3; ++i) {
-      auto got = co_await client->get(ResourceDescriptor::namespaces(), "", "prod");
-      if (!got) co_return got.error();
-    }
-    co_return 3;
-  });
+  TestHttpsServer server({.server_certificate = pki_.issue_server({"localhost"}, {"127.0.0.1"})},
+                         ok_namespace);
+  auto result =
+      with_client(exec_config(server), [](std::shared_ptr<Client> client) -> asio::awaitable<Result<int>> {
+        for (int i = 0; i < 3; ++i) {
+          auto got = co_await client->get(ResourceDescriptor::namespaces(), "", "prod");
+          if (!got) co_return got.error();
+        }
+        co_return 3;
+      });
   ASSERT_TRUE(result && result->has_value()) << (result ? result->error().describe() : "");
   EXPECT_EQ(runs(), 1);
-  for (const auto& request : server.requests()) EXPECT_EQ(request.headers.at("authorization"), "Bearer token-1");
+  for (const auto& request : server.requests())
+    EXPECT_EQ(request.headers.at("authorization"), "Bearer token-1");
 }
 
 TEST_F(ExecPlugin, UnauthorizedReRunsThePlugin) {
@@ -371,11 +382,10 @@ TEST_F(ExecPlugin, UnauthorizedReRunsThePlugin) {
 }
 
 TEST_F(ExecPlugin, PersistentUnauthorizedIsReportedAfterOneRefresh) {
-  TestHttpsServer server({.server_certificate = pki_.issue_server({"localhost"}, {"127.0.0.1"})},
-                         [](const ReceivedRequest&) {
-                           return Reply{.status = 401,
-                                        .body = R"({"kind":"Status","reason":"Unauthorized","code":401})"};
-                         });
+  TestHttpsServer server(
+      {.server_certificate = pki_.issue_server({"localhost"}, {"127.0.0.1"})}, [](const ReceivedRequest&) {
+        return Reply{.status = 401, .body = R"({"kind":"Status","reason":"Unauthorized","code":401})"};
+      });
   auto result = with_client(exec_config(server), get_namespace("prod"));
   ASSERT_TRUE(result);
   ASSERT_FALSE(result->has_value());

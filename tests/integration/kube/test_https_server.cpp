@@ -84,7 +84,8 @@ struct TestHttpsServer::Impl {
           asio::steady_timer timer(io, reply.chunk_delay);
           co_await timer.async_wait(kTuple);
         }
-        auto [chunk_ec, n] = co_await asio::async_write(stream, http::make_chunk(asio::buffer(piece)), kTuple);
+        auto [chunk_ec, n] =
+            co_await asio::async_write(stream, http::make_chunk(asio::buffer(piece)), kTuple);
         if (chunk_ec) co_return;
       }
       co_await asio::async_write(stream, http::make_chunk_last(), kTuple);

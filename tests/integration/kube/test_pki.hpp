@@ -16,7 +16,8 @@ class TestPki {
   explicit TestPki(const std::string& ca_common_name = "rollguard-test-ca");
   const std::string& ca_pem() const { return ca_.certificate_pem; }
   // dns_names / ip_addresses go into subjectAltName.
-  KeyPair issue_server(const std::vector<std::string>& dns_names, const std::vector<std::string>& ip_addresses) const;
+  KeyPair issue_server(const std::vector<std::string>& dns_names,
+                       const std::vector<std::string>& ip_addresses) const;
   KeyPair issue_client(const std::string& common_name) const;
 
  private:

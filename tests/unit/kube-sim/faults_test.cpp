@@ -27,9 +27,11 @@ TEST(ClassifyVerb, RbacNames) {
 
 TEST(FaultInjector, ShareDecidesByTheDice) {
   auto dice = std::make_shared<Dice>(Dice{{0.05, 0.5, 0.09, 0.95}});
-  FaultInjector injector([dice] { return (*dice)(); }, [] { return std::chrono::steady_clock::time_point{}; });
+  FaultInjector injector([dice] { return (*dice)(); },
+                         [] { return std::chrono::steady_clock::time_point{}; });
   FaultConfig config;
-  config.errors.push_back({.verb = "*", .resource = "*", .share = 0.1, .code = 503, .retry_after_seconds = 2});
+  config.errors.push_back(
+      {.verb = "*", .resource = "*", .share = 0.1, .code = 503, .retry_after_seconds = 2});
   injector.configure(config);
   std::vector<bool> hits;
   for (int i = 0; i < 4; ++i) hits.push_back(injector.error_for("list", "pods").has_value());
@@ -40,8 +42,8 @@ TEST(FaultInjector, ShareDecidesByTheDice) {
 TEST(FaultInjector, RulesMatchVerbAndResource) {
   FaultInjector injector([] { return 0.0; }, [] { return std::chrono::steady_clock::time_point{}; });
   FaultConfig config;
-  config.errors.push_back({.verb = "list", .resource = "deployments", .share = 1, .code = 429,
-                           .retry_after_seconds = 3});
+  config.errors.push_back(
+      {.verb = "list", .resource = "deployments", .share = 1, .code = 429, .retry_after_seconds = 3});
   injector.configure(config);
   EXPECT_FALSE(injector.error_for("get", "deployments"));
   EXPECT_FALSE(injector.error_for("list", "pods"));

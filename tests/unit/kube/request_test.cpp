@@ -42,9 +42,10 @@ TEST(ListRequest, AllOptions) {
   options.resource_version = "0";
   auto request = requests::list(ResourceDescriptor::deployments(), "prod", options);
   EXPECT_EQ(request.method, Method::Get);
-  EXPECT_EQ(request.target,
-            "/apis/apps/v1/namespaces/prod/deployments?labelSelector=app%3Dapi&fieldSelector=metadata.name%3Dx"
-            "&limit=500&resourceVersion=0");
+  EXPECT_EQ(
+      request.target,
+      "/apis/apps/v1/namespaces/prod/deployments?labelSelector=app%3Dapi&fieldSelector=metadata.name%3Dx"
+      "&limit=500&resourceVersion=0");
   EXPECT_FALSE(request.watch);
 }
 
@@ -88,7 +89,8 @@ TEST(WriteRequests, CreateReplacePatchCarryBodyAndOptions) {
   write.field_validation = "Strict";
   auto create = requests::create(ResourceDescriptor::config_maps(), "d", object, write);
   EXPECT_EQ(create.method, Method::Post);
-  EXPECT_EQ(create.target, "/api/v1/namespaces/d/configmaps?dryRun=All&fieldManager=rollguard&fieldValidation=Strict");
+  EXPECT_EQ(create.target,
+            "/api/v1/namespaces/d/configmaps?dryRun=All&fieldManager=rollguard&fieldValidation=Strict");
   EXPECT_EQ(create.content_type, "application/json");
   EXPECT_EQ(boost::json::parse(create.body), object);
 
