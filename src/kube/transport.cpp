@@ -221,29 +221,40 @@ class HttpClient final : public Client, public std::enable_shared_from_this<Http
         credentials_(make_credential_source(executor_, config_)),
         bucket_(options_.qps, options_.burst) {}
 
+  // What a 401 or 429 answer means for the next attempt of one request: a 401 refreshes the
+  // credentials once (expired exec-plugin token, rotated token file), as client-go does; a 429 holds
+  // every request until Retry-After, up to kMaxThrottleRetries times.
+  struct Retry {
+    HttpClient& client;
+    bool refreshed_credentials = false;
+    int throttled = 0;
+    bool again(int code, std::string_view retry_after_header) {
+      if (code == 401 && !refreshed_credentials) {
+        client.credentials_->invalidate();
+        refreshed_credentials = true;
+        return true;
+      }
+      if (code == 429 && throttled < kMaxThrottleRetries) {
+        ++throttled;
+        const auto delay = parse_retry_after(retry_after_header).value_or(std::chrono::seconds(1));
+        client.bucket_.hold_until(std::chrono::steady_clock::now() + delay);
+        return true;
+      }
+      return false;
+    }
+  };
+
   asio::awaitable<Result<Response>> send(Request request) override {
     auto self = shared_from_this();
     if (request.watch) co_return Error(ErrorKind::Invalid, "watch requests go through open_watch()");
-    bool refreshed_credentials = false;
-    for (int throttled = 0;;) {
+    Retry retry{*this};
+    for (;;) {
       co_await throttle();
       auto exchanged = co_await exchange(request);
       if (!exchanged) co_return exchanged.error();
       auto& response = exchanged.value();
       const int code = response.result_int();
-      if (code == 401 && !refreshed_credentials) {
-        // Expired exec-plugin token or rotated token file: refresh once, as client-go does.
-        credentials_->invalidate();
-        refreshed_credentials = true;
-        continue;
-      }
-      if (code == 429 && throttled < kMaxThrottleRetries) {
-        ++throttled;
-        const auto delay =
-            parse_retry_after(response[http::field::retry_after]).value_or(std::chrono::seconds(1));
-        bucket_.hold_until(std::chrono::steady_clock::now() + delay);
-        continue;
-      }
+      if (retry.again(code, response[http::field::retry_after])) continue;
       if (code < 200 || code >= 300) co_return error_from_response(response, response.body());
       Response result;
       result.status = code;
@@ -260,8 +271,8 @@ class HttpClient final : public Client, public std::enable_shared_from_this<Http
   asio::awaitable<Result<std::unique_ptr<WatchStream>>> open_watch(Request request) override {
     auto self = shared_from_this();
     if (!request.watch) co_return Error(ErrorKind::Invalid, "open_watch() needs a watch request");
-    bool refreshed_credentials = false;
-    for (int throttled = 0;;) {
+    Retry retry{*this};
+    for (;;) {
       co_await throttle();
       auto credentials = co_await credentials_->get();
       if (!credentials) co_return credentials.error();
@@ -287,18 +298,7 @@ class HttpClient final : public Client, public std::enable_shared_from_this<Http
             std::move(connection.value()), std::move(parser), read_timeout));
       }
       auto body = co_await read_remaining_body(conn, *parser);
-      if (code == 401 && !refreshed_credentials) {
-        credentials_->invalidate();
-        refreshed_credentials = true;
-        continue;
-      }
-      if (code == 429 && throttled < kMaxThrottleRetries) {
-        ++throttled;
-        const auto delay =
-            parse_retry_after(parser->get()[http::field::retry_after]).value_or(std::chrono::seconds(1));
-        bucket_.hold_until(std::chrono::steady_clock::now() + delay);
-        continue;
-      }
+      if (retry.again(code, parser->get()[http::field::retry_after])) continue;
       co_return error_from_response(parser->get(), body);
     }
   }

@@ -110,11 +110,17 @@ TEST_F(ClusterProcesses, ProbedPodsServeOnTheirOwnAddressAndStopWhenDeleted) {
   // The process binds its pod's address only, not kube-sim's.
   EXPECT_FALSE(accepts("127.0.0.1", 8080) && !accepts(ips[0], 8080));
 
-  std::ifstream f(targets_path_);
-  std::stringstream text;
-  text << f.rdbuf();
-  auto targets = json::parse(text.str()).as_array();
-  EXPECT_EQ(targets.size(), 2u) << text.str();
+  // The targets file follows the pods' readiness asynchronously (as Prometheus' file_sd does).
+  std::string text;
+  EXPECT_TRUE(run_until([&] {
+    std::ifstream f(targets_path_);
+    std::stringstream read;
+    read << f.rdbuf();
+    text = read.str();
+    boost::system::error_code ec;
+    auto parsed = json::parse(text, ec);
+    return !ec && parsed.is_array() && parsed.as_array().size() == 2u;
+  })) << text;
 
   ASSERT_EQ(call("DELETE", "/apis/apps/v1/namespaces/default/deployments/demo").status, 200u);
   ASSERT_TRUE(run_until([&] { return !accepts(ips[0], 8080) && !accepts(ips[1], 8080); }))
