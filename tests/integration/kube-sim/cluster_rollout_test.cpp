@@ -161,11 +161,18 @@ TEST_F(ClusterRollout, CreateUpdateRollbackAndDelete) {
 
   // The file_sd targets file lists the three ready pods.
   {
-    std::ifstream f(targets_path_);
-    std::stringstream text;
-    text << f.rdbuf();
-    auto targets = json::parse(text.str()).as_array();
-    ASSERT_EQ(targets.size(), 3u) << text.str();
+    // Rewritten at the end of the controllers' batch, so it may trail the pods' status briefly.
+    std::string text;
+    ASSERT_TRUE(run_until([&] {
+      std::ifstream f(targets_path_);
+      std::stringstream read;
+      read << f.rdbuf();
+      text = read.str();
+      boost::system::error_code ec;
+      auto parsed = json::parse(text, ec);
+      return !ec && parsed.is_array() && parsed.as_array().size() == 3u;
+    })) << text;
+    auto targets = json::parse(text).as_array();
     for (auto& t : targets) {
       auto addr = std::string(t.at("targets").as_array()[0].as_string());
       EXPECT_TRUE(ips.count(addr.substr(0, addr.find(':')))) << addr;
