@@ -1,6 +1,8 @@
 #include "faults/fault_injector.hpp"
 
 #include <boost/json.hpp>
+#include <initializer_list>
+#include <string_view>
 
 namespace kubesim::faults {
 namespace json = boost::json;
@@ -27,6 +29,20 @@ const std::vector<std::string>& known_verbs() {
   static const std::vector<std::string> verbs{"*",      "get",   "list",   "watch",           "create",
                                               "update", "patch", "delete", "deletecollection"};
   return verbs;
+}
+
+// A misspelt field would otherwise silently inject nothing: reject what is not known.
+bool only_known_fields(const json::object& object, std::initializer_list<std::string_view> known,
+                       const std::string& path, std::string& error) {
+  for (const auto& field : object) {
+    bool is_known = false;
+    for (auto name : known) is_known = is_known || field.key() == name;
+    if (!is_known) {
+      error = path + std::string(field.key()) + ": unknown field";
+      return false;
+    }
+  }
+  return true;
 }
 
 template <class T>
@@ -67,17 +83,24 @@ std::optional<FaultConfig> parse_fault_config(const json::value& body, std::stri
     error = "fault config must be a JSON object";
     return std::nullopt;
   }
+  if (!only_known_fields(*object, {"errors", "latencyMs", "watchCutSeconds", "refuseConnectionsSeconds"}, "",
+                         error)) {
+    return std::nullopt;
+  }
   FaultConfig config;
   long latency_ms = 0;
   double watch_cut_seconds = 0;
+  double refuse_seconds = 0;
   if (!read_number(*object, "latencyMs", latency_ms, error, "") ||
-      !read_number(*object, "watchCutSeconds", watch_cut_seconds, error, "")) {
+      !read_number(*object, "watchCutSeconds", watch_cut_seconds, error, "") ||
+      !read_number(*object, "refuseConnectionsSeconds", refuse_seconds, error, "")) {
     return std::nullopt;
   }
-  if (latency_ms < 0 || watch_cut_seconds < 0) {
-    error = "latencyMs and watchCutSeconds must not be negative";
+  if (latency_ms < 0 || watch_cut_seconds < 0 || refuse_seconds < 0) {
+    error = "latencyMs, watchCutSeconds and refuseConnectionsSeconds must not be negative";
     return std::nullopt;
   }
+  config.refuse_connections = std::chrono::milliseconds(static_cast<long>(refuse_seconds * 1000));
   config.latency = std::chrono::milliseconds(latency_ms);
   config.watch_cut = std::chrono::milliseconds(static_cast<long>(watch_cut_seconds * 1000));
   if (const auto* errors = object->if_contains("errors")) {
@@ -93,6 +116,10 @@ std::optional<FaultConfig> parse_fault_config(const json::value& body, std::stri
         return std::nullopt;
       }
       const auto& rule_object = item.get_object();
+      if (!only_known_fields(rule_object, {"verb", "resource", "share", "code", "retryAfterSeconds"}, path,
+                             error)) {
+        return std::nullopt;
+      }
       ErrorRule rule;
       if (const auto* verb = rule_object.if_contains("verb")) {
         if (!verb->is_string()) {

@@ -31,6 +31,8 @@ struct FaultConfig {
   std::vector<ErrorRule> errors;
   std::chrono::milliseconds latency{0};
   std::chrono::milliseconds watch_cut{0};  // 0 = never cut
+  // An action rather than a lasting setting: refuse new connections for this long from now on.
+  std::chrono::milliseconds refuse_connections{0};
 };
 
 // What to answer instead of serving the request.

@@ -104,6 +104,10 @@ void ApiServer::close_watches() {
   watches_.clear();
 }
 
+bool ApiServer::authorized(const HttpRequest& req) const {
+  return options_.token.empty() || req.authorization == "Bearer " + options_.token;
+}
+
 HttpResponse ApiServer::handle(const HttpRequest& req) {
   HttpResponse resp;
   try {
@@ -135,8 +139,7 @@ HttpResponse ApiServer::route(const HttpRequest& req) {
                                            {"compiler", "gc"},
                                            {"platform", "linux/amd64"}});
   }
-  if (!options_.token.empty() && req.authorization != "Bearer " + options_.token)
-    return error_response(unauthorized());
+  if (!authorized(req)) return error_response(unauthorized());
 
   if (segs.empty()) {
     json::array paths{"/api",        "/api/v1",     "/apis",   "/healthz", "/livez",

@@ -67,6 +67,8 @@ class ApiServer {
   ApiServer(boost::asio::any_io_executor executor, ApiServerOptions options, Clock clock = {});
 
   HttpResponse handle(const HttpRequest& request);
+  // The request carries the bearer token (always true when the server runs without one).
+  bool authorized(const HttpRequest& request) const;
 
   Store& store() { return store_; }
   Registry& registry() { return registry_; }

@@ -1,5 +1,6 @@
 // kube-sim: a Kubernetes API server emulator for rollguard's tests.
 //   kube-sim --port 0 --kubeconfig-out PATH [--state-file PATH] [--insecure-http] [--token T]
+//            [--pki-dir DIR] [--faults JSON]
 // Writes PATH once it serves; runs until SIGTERM/SIGINT, then saves state and exits 0.
 #include <spdlog/spdlog.h>
 
@@ -8,6 +9,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <random>
@@ -16,6 +18,7 @@
 #include "api_server.hpp"
 #include "certificates.hpp"
 #include "cluster.hpp"
+#include "faults/fault_injector.hpp"
 #include "kubeconfig.hpp"
 #include "server.hpp"
 #include "state_file.hpp"
@@ -26,6 +29,32 @@ std::string read_file(const std::string& path) {
   std::stringstream ss;
   ss << f.rdbuf();
   return ss.str();
+}
+
+// The certificates of --pki-dir: loaded when present, generated and kept otherwise, so a restarted
+// kube-sim presents the same CA and clients' kubeconfigs stay valid.
+std::optional<kubesim::CertificateBundle> pki_from_dir(const std::string& dir) {
+  namespace fs = std::filesystem;
+  const fs::path ca = fs::path(dir) / "ca.crt", cert = fs::path(dir) / "tls.crt",
+                 key = fs::path(dir) / "tls.key";
+  if (fs::exists(ca) && fs::exists(cert) && fs::exists(key)) {
+    kubesim::CertificateBundle bundle;
+    bundle.ca_pem = read_file(ca.string());
+    bundle.cert_pem = read_file(cert.string());
+    bundle.key_pem = read_file(key.string());
+    return bundle;
+  }
+  auto bundle = kubesim::generate_certificates();
+  if (!bundle) return std::nullopt;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (!kubesim::write_file_atomically(ca.string(), bundle->ca_pem) ||
+      !kubesim::write_file_atomically(cert.string(), bundle->cert_pem) ||
+      !kubesim::write_file_atomically(key.string(), bundle->key_pem)) {
+    return std::nullopt;
+  }
+  fs::permissions(key, fs::perms::owner_read | fs::perms::owner_write, ec);
+  return bundle;
 }
 
 std::string random_token() {
@@ -66,10 +95,20 @@ int main(int argc, char** argv) {
   app.add_option("--pod-ready-delay", pod_ready_delay, "seconds from Running to Ready (0 allowed)");
   app.add_option("--pod-start-delay", pod_start_delay, "seconds from pod creation to Running");
   app.add_option("--controller-resync", controller_resync, "seconds between full controller resyncs");
-  app.add_option("--targets-file", targets_file, "write a Prometheus file_sd targets file of ready pods here");
-  app.add_option("--never-ready-marker", never_ready_marker, "pods whose image contains this never become Ready");
-  app.add_option("--pod-runner-config", pod_runner_config, "YAML mapping images to local commands (pods run as processes)");
-  app.add_flag("--no-controllers", no_controllers, "serve the API only: no Deployment/ReplicaSet/Job/pod controllers");
+  app.add_option("--targets-file", targets_file,
+                 "write a Prometheus file_sd targets file of ready pods here");
+  app.add_option("--never-ready-marker", never_ready_marker,
+                 "pods whose image contains this never become Ready");
+  app.add_option("--pod-runner-config", pod_runner_config,
+                 "YAML mapping images to local commands (pods run as processes)");
+  app.add_flag("--no-controllers", no_controllers,
+               "serve the API only: no Deployment/ReplicaSet/Job/pod controllers");
+  std::string faults_json, pki_dir;
+  app.add_option("--faults", faults_json,
+                 "faults to inject from the start, as JSON (see PUT /admin/faults), e.g. "
+                 "'{\"errors\":[{\"verb\":\"list\",\"share\":0.1,\"code\":503}],\"watchCutSeconds\":1}'");
+  app.add_option("--pki-dir", pki_dir,
+                 "keep the generated CA, certificate and key here and reuse them on the next start");
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::from_str(log_level));
 
@@ -125,7 +164,7 @@ int main(int argc, char** argv) {
       server_options.key_pem = read_file(key_file);
       ca_pem = ca_file.empty() ? server_options.cert_pem : read_file(ca_file);
     } else {
-      auto bundle = kubesim::generate_certificates();
+      auto bundle = pki_dir.empty() ? kubesim::generate_certificates() : pki_from_dir(pki_dir);
       if (!bundle) {
         std::cerr << "kube-sim: could not generate TLS certificates\n";
         return 1;
@@ -136,6 +175,19 @@ int main(int argc, char** argv) {
     }
   }
   kubesim::Server server(io, api, server_options);
+  if (!faults_json.empty()) {
+    boost::json::error_code parse_error;
+    auto body = boost::json::parse(faults_json, parse_error);
+    std::string error = parse_error ? "not valid JSON: " + parse_error.message() : "";
+    auto config = parse_error ? std::nullopt : kubesim::faults::parse_fault_config(body, error);
+    if (!config) {
+      std::cerr << "kube-sim: --faults: " << error << "\n";
+      return 1;
+    }
+    server.faults().configure(std::move(*config));
+    spdlog::warn("fault: configuration set to {}",
+                 boost::json::serialize(kubesim::faults::to_json(server.faults().config())));
+  }
   unsigned short bound = 0;
   try {
     bound = server.start();

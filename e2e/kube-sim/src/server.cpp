@@ -13,7 +13,11 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
+#include <list>
+#include <random>
 
+#include "admin.hpp"
+#include "faults/request_target.hpp"
 #include "watch_stream.hpp"
 
 namespace kubesim {
@@ -48,11 +52,36 @@ HttpRequest to_api_request(const http::request<http::string_body>& req) {
   return r;
 }
 
+// A watch the fault injector may cut: cutting closes the WatchStream and marks the connection to be
+// dropped without the terminating chunk, as a network failure or an apiserver crash would.
+struct CuttableWatch {
+  std::shared_ptr<WatchStream> watch;
+  bool cut = false;
+  void cut_now() {
+    cut = true;
+    watch->close();
+  }
+};
+
+// What a session needs besides its socket: the API, the faults and the admin actions.
+struct Services {
+  ApiServer& api;
+  faults::FaultInjector& faults;
+  AdminActions admin;
+  std::list<std::weak_ptr<CuttableWatch>>& watches;
+};
+
 // Streams a watch as chunked JSON lines. A watch connection is never reused (Connection: close):
 // a read is kept pending on it the whole time, so a client that goes away ends the watch at once
 // instead of lingering until its next event or timeout.
 template <class Stream>
-net::awaitable<void> stream_watch(Stream& stream, unsigned version, WatchStream& watch) {
+net::awaitable<void> stream_watch(Stream& stream, unsigned version, Services& services,
+                                  std::shared_ptr<WatchStream> watch_stream, const std::string& resource) {
+  auto cuttable = std::make_shared<CuttableWatch>(CuttableWatch{std::move(watch_stream)});
+  std::erase_if(services.watches, [](const auto& weak) { return weak.expired(); });
+  services.watches.push_back(cuttable);
+  WatchStream& watch = *cuttable->watch;
+
   http::response<http::empty_body> head{http::status::ok, version};
   head.set(http::field::content_type, "application/json");
   head.set(http::field::cache_control, "no-cache, private");
@@ -68,6 +97,18 @@ net::awaitable<void> stream_watch(Stream& stream, unsigned version, WatchStream&
   beast::get_lowest_layer(stream).expires_never();
 
   auto executor = co_await net::this_coro::executor;
+  // The periodic cut (watchCutSeconds): the timer holds the watch, not this frame, so a late
+  // expiry after the stream ended touches nothing that is gone.
+  net::steady_timer cut_timer(executor);
+  if (const auto cut_after = services.faults.watch_cut(); cut_after.count() > 0) {
+    cut_timer.expires_after(cut_after);
+    cut_timer.async_wait([cuttable, cut_after, resource](boost::system::error_code timer_error) {
+      if (timer_error || cuttable->cut) return;
+      spdlog::info("fault: cutting a {} watch after {} ms", resource, cut_after.count());
+      cuttable->cut_now();
+    });
+  }
+
   net::steady_timer reader_done(executor, net::steady_timer::time_point::max());
   bool reader_finished = false;
   char byte = 0;
@@ -93,11 +134,17 @@ net::awaitable<void> stream_watch(Stream& stream, unsigned version, WatchStream&
     // basic_stream's timer outlives the write: a quiet watch must not time out its next write.
     beast::get_lowest_layer(stream).expires_never();
   }
-  if (!reader_finished) {
+  cut_timer.cancel();
+  if (cuttable->cut) {
+    // Dropped mid-stream: no terminating chunk; the client sees the connection end.
+    beast::get_lowest_layer(stream).close();
+  } else if (!reader_finished) {
     beast::get_lowest_layer(stream).expires_after(kWriteTimeout);
     co_await net::async_write(stream, http::make_chunk_last(), net::as_tuple(net::use_awaitable));
   }
-  spdlog::debug("watch stream ended ({})", reader_finished ? "client closed the connection" : "server side");
+  spdlog::debug("watch stream ended ({})", reader_finished ? "client closed the connection"
+                                           : cuttable->cut ? "cut by a fault"
+                                                           : "server side");
   // The reader references this frame: wait for it before returning.
   if (!reader_finished) {
     beast::get_lowest_layer(stream).cancel();
@@ -105,8 +152,25 @@ net::awaitable<void> stream_watch(Stream& stream, unsigned version, WatchStream&
   }
 }
 
+HttpResponse injected_response(const faults::InjectedError& injected) {
+  HttpResponse response;
+  response.status = static_cast<unsigned>(injected.code);
+  response.body = boost::json::serialize(injected.status_body());
+  if (injected.retry_after_seconds > 0)
+    response.headers.emplace_back("Retry-After", std::to_string(injected.retry_after_seconds));
+  return response;
+}
+
+HttpResponse unauthorized_response() {
+  ApiError error = unauthorized();
+  HttpResponse response;
+  response.status = error.code;
+  response.body = boost::json::serialize(error.to_status());
+  return response;
+}
+
 template <class Stream>
-net::awaitable<void> serve(Stream& stream, ApiServer& api) {
+net::awaitable<void> serve(Stream& stream, Services& services) {
   beast::flat_buffer buffer;
   for (;;) {
     beast::get_lowest_layer(stream).expires_after(kIdleTimeout);
@@ -114,10 +178,33 @@ net::awaitable<void> serve(Stream& stream, ApiServer& api) {
     parser.body_limit(kBodyLimit);
     auto [ec, n] = co_await http::async_read(stream, buffer, parser, net::as_tuple(net::use_awaitable));
     if (ec) co_return;
+    // While connections are refused, the open ones are dropped too (an apiserver that went away).
+    if (services.faults.refusing_connections()) co_return;
     auto req = parser.release();
-    HttpResponse res = api.handle(to_api_request(req));
+    const HttpRequest api_request = to_api_request(req);
+    HttpResponse res;
+    faults::RequestTarget target;
+    if (is_admin_path(api_request.path)) {
+      res = services.api.authorized(api_request) ? handle_admin(api_request, services.admin)
+                                                 : unauthorized_response();
+    } else {
+      target = faults::describe_request(api_request.method, api_request.path, api_request.query);
+      if (target.is_resource && services.faults.latency().count() > 0) {
+        net::steady_timer delay(co_await net::this_coro::executor, services.faults.latency());
+        co_await delay.async_wait(net::as_tuple(net::use_awaitable));
+      }
+      std::optional<faults::InjectedError> injected;
+      if (target.is_resource) injected = services.faults.error_for(target.verb, target.resource);
+      if (injected) {
+        spdlog::info("fault: {} {} answered {} {}", target.verb, target.resource, injected->code,
+                     injected->reason);
+        res = injected_response(*injected);
+      } else {
+        res = services.api.handle(api_request);
+      }
+    }
     if (res.watch) {
-      co_await stream_watch(stream, req.version(), *res.watch);
+      co_await stream_watch(stream, req.version(), services, std::move(res.watch), target.resource);
       co_return;
     }
     http::response<http::string_body> out{static_cast<http::status>(res.status), req.version()};
@@ -139,14 +226,66 @@ struct Server::Impl {
   ApiServer& api;
   ServerOptions options;
   tcp::acceptor acceptor;
+  tcp::endpoint bound;
   std::optional<ssl::context> tls;
+  std::mt19937_64 random{std::random_device{}()};
+  faults::FaultInjector faults;
+  std::list<std::weak_ptr<CuttableWatch>> watches;
+  Services services;
+  net::steady_timer reopen_timer;
+  bool stopped = false;
 
   Impl(net::io_context& io_, ApiServer& api_, ServerOptions o)
-      : io(io_), api(api_), options(std::move(o)), acceptor(io_) {}
+      : io(io_),
+        api(api_),
+        options(std::move(o)),
+        acceptor(io_),
+        faults([this] { return std::uniform_real_distribution<double>(0.0, 1.0)(random); },
+               [] { return std::chrono::steady_clock::now(); }),
+        services{api_, faults,
+                 AdminActions{faults, api_.store(), [this](std::chrono::milliseconds d) { refuse_for(d); },
+                              [this] { cut_watches(); }},
+                 watches},
+        reopen_timer(io_) {}
+
+  void cut_watches() {
+    for (auto& weak : watches)
+      if (auto watch = weak.lock()) watch->cut_now();
+    watches.clear();
+  }
+
+  void listen() {
+    acceptor.open(bound.protocol());
+    acceptor.set_option(tcp::acceptor::reuse_address(true));
+    acceptor.bind(bound);
+    acceptor.listen(net::socket_base::max_listen_connections);
+    bound = acceptor.local_endpoint();
+    net::co_spawn(io, accept_loop(), net::detached);
+  }
+
+  // Closes the listening socket (clients get "connection refused"), drops the open watches, and
+  // listens again on the same port afterwards.
+  void refuse_for(std::chrono::milliseconds duration) {
+    spdlog::warn("fault: refusing connections for {} ms", duration.count());
+    faults.refuse_connections_for(duration);
+    beast::error_code ignored;
+    acceptor.close(ignored);
+    cut_watches();
+    reopen_timer.expires_after(duration);
+    reopen_timer.async_wait([this](boost::system::error_code ec) {
+      if (ec || stopped || acceptor.is_open()) return;
+      try {
+        listen();
+        spdlog::warn("fault: accepting connections again on port {}", bound.port());
+      } catch (const std::exception& e) {
+        spdlog::error("fault: cannot listen again on port {}: {}", bound.port(), e.what());
+      }
+    });
+  }
 
   net::awaitable<void> session_plain(tcp::socket socket) {
     beast::tcp_stream stream(std::move(socket));
-    co_await serve(stream, api);
+    co_await serve(stream, services);
     beast::error_code ec;
     stream.socket().shutdown(tcp::socket::shutdown_both, ec);
   }
@@ -156,7 +295,7 @@ struct Server::Impl {
     beast::get_lowest_layer(stream).expires_after(10s);
     auto [ec] = co_await stream.async_handshake(ssl::stream_base::server, net::as_tuple(net::use_awaitable));
     if (ec) co_return;
-    co_await serve(stream, api);
+    co_await serve(stream, services);
     beast::get_lowest_layer(stream).expires_after(2s);
     co_await stream.async_shutdown(net::as_tuple(net::use_awaitable));
   }
@@ -201,20 +340,20 @@ unsigned short Server::start() {
     i.tls->use_certificate_chain(net::buffer(i.options.cert_pem));
     i.tls->use_private_key(net::buffer(i.options.key_pem), ssl::context::pem);
   }
-  tcp::endpoint ep(net::ip::make_address(i.options.address), i.options.port);
-  i.acceptor.open(ep.protocol());
-  i.acceptor.set_option(tcp::acceptor::reuse_address(true));
-  i.acceptor.bind(ep);
-  i.acceptor.listen(net::socket_base::max_listen_connections);
-  port_ = i.acceptor.local_endpoint().port();
-  net::co_spawn(i.io, i.accept_loop(), net::detached);
+  i.bound = tcp::endpoint(net::ip::make_address(i.options.address), i.options.port);
+  i.listen();
+  port_ = i.bound.port();
   return port_;
 }
 
 void Server::stop() {
+  impl_->stopped = true;
+  impl_->reopen_timer.cancel();
   beast::error_code ec;
   impl_->acceptor.close(ec);
   impl_->api.close_watches();
 }
+
+faults::FaultInjector& Server::faults() { return impl_->faults; }
 
 }  // namespace kubesim

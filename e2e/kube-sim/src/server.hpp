@@ -10,6 +10,7 @@
 #include <string>
 
 #include "api_server.hpp"
+#include "faults/fault_injector.hpp"
 
 namespace kubesim {
 
@@ -31,6 +32,8 @@ class Server {
   unsigned short start();
   void stop();
   unsigned short port() const { return port_; }
+  // Faults applied to requests from the network (the in-process cluster controllers are spared).
+  faults::FaultInjector& faults();
 
  private:
   struct Impl;

@@ -65,6 +65,10 @@ Reply Client::request(const std::string& method, const std::string& target, cons
 }
 
 std::vector<json::value> Client::watch(const std::string& target, std::size_t max_events) const {
+  return watch_to_end(target, max_events).events;
+}
+
+Client::WatchResult Client::watch_to_end(const std::string& target, std::size_t max_events) const {
   net::io_context io;
   auto sock = connect(io, port_);
   http::write(sock, make_request("GET", target, "", "", token_, {}));
@@ -89,7 +93,7 @@ std::vector<json::value> Client::watch(const std::string& target, std::size_t ma
     http::read_some(sock, buf, parser, ec);
     if (ec) break;
   }
-  return events;
+  return WatchResult{std::move(events), parser.is_done()};
 }
 
 InProcessSim::InProcessSim(ApiServerOptions options) {

@@ -49,6 +49,13 @@ class Client {
   // Reads a watch stream until it ends (the caller passes timeoutSeconds) or `max_events` events
   // arrived; returns the parsed events.
   std::vector<boost::json::value> watch(const std::string& target, std::size_t max_events) const;
+  // Like watch(), and tells how the stream ended: clean_end when the server sent the terminating
+  // chunk, false when the connection was dropped mid-stream (a cut).
+  struct WatchResult {
+    std::vector<boost::json::value> events;
+    bool clean_end = false;
+  };
+  WatchResult watch_to_end(const std::string& target, std::size_t max_events) const;
 
   unsigned short port() const { return port_; }
 

@@ -15,6 +15,7 @@
 
 #include "kube/client.hpp"
 #include "kube_sim_process.hpp"
+#include "run_until.hpp"
 #include "runtime/event_recorder.hpp"
 #include "runtime/leader_elector.hpp"
 #include "runtime/store.hpp"
@@ -26,6 +27,8 @@ namespace {
 namespace asio = boost::asio;
 namespace json = boost::json;
 using namespace std::chrono_literals;
+using rollguard::testing::complete;
+using rollguard::testing::run_until;
 
 json::value config_map(const std::string& name, const std::string& value) {
   return json::object{
@@ -33,31 +36,6 @@ json::value config_map(const std::string& name, const std::string& value) {
       {"kind", "ConfigMap"},
       {"metadata", json::object{{"name", name}, {"labels", json::object{{"suite", "runtime"}}}}},
       {"data", json::object{{"key", value}}}};
-}
-
-// Runs the io_context until pred() holds or the deadline passes.
-template <class Pred>
-bool run_until(asio::io_context& io, Pred pred, std::chrono::seconds timeout = 30s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    io.restart();
-    io.run_for(20ms);
-  }
-  return true;
-}
-
-// Runs one coroutine to completion on io.
-template <class T>
-std::optional<T> complete(asio::io_context& io, asio::awaitable<T> work, std::chrono::seconds timeout = 30s) {
-  std::optional<T> result;
-  asio::co_spawn(io, std::move(work), [&](std::exception_ptr e, T value) {
-    if (e) std::rethrow_exception(e);
-    result.emplace(std::move(value));
-  });
-  run_until(
-      io, [&] { return result.has_value(); }, timeout);
-  return result;
 }
 
 // name -> data.key of every suite ConfigMap, from a fresh list.

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "faults/fault_injector.hpp"
+#include "faults/request_target.hpp"
 
 namespace kubesim::faults {
 namespace {
@@ -111,11 +112,50 @@ TEST(FaultConfigJson, BadInputNamesTheField) {
       {R"({"errors":[{},{"share":2}]})", "errors[1].share: must be between 0 and 1"},
       {R"({"errors":[{"code":404}]})", "errors[0].code: must be 429 or 5xx"},
       {R"({"errors":[{"resource":7}]})", "errors[0].resource: must be a string"},
+      {R"({"watchCutSecond":1})", "watchCutSecond: unknown field"},
+      {R"({"errors":[{"verbs":"get"}]})", "errors[0].verbs: unknown field"},
+      {R"({"refuseConnectionsSeconds":-2})", "must not be negative"},
   };
   for (const auto& [text, expected] : cases) {
     std::string error;
     EXPECT_FALSE(parse_fault_config(boost::json::parse(text), error)) << text;
     EXPECT_NE(error.find(expected), std::string::npos) << text << " -> " << error;
+  }
+}
+
+TEST(RequestTarget, NamesTheVerbAndResourceAsRbacDoes) {
+  struct Case {
+    std::string method, path;
+    std::map<std::string, std::string> query;
+    bool is_resource;
+    std::string verb, resource;
+  };
+  const std::vector<Case> cases = {
+      {"GET", "/api/v1/namespaces/default/configmaps", {}, true, "list", "configmaps"},
+      {"GET", "/api/v1/namespaces/default/configmaps", {{"watch", "true"}}, true, "watch", "configmaps"},
+      {"GET", "/api/v1/namespaces/default/configmaps", {{"watch", "1"}}, true, "watch", "configmaps"},
+      {"GET", "/api/v1/namespaces/default/configmaps", {{"watch", "false"}}, true, "list", "configmaps"},
+      {"HEAD", "/api/v1/namespaces/default/configmaps/a", {}, true, "get", "configmaps"},
+      {"GET", "/apis/apps/v1/deployments", {}, true, "list", "deployments"},
+      {"PATCH", "/apis/apps/v1/namespaces/p/deployments/web/scale", {}, true, "patch", "deployments"},
+      {"PUT", "/apis/apps/v1/namespaces/p/deployments/web/status", {}, true, "update", "deployments"},
+      {"POST", "/apis/coordination.k8s.io/v1/namespaces/p/leases", {}, true, "create", "leases"},
+      {"DELETE", "/api/v1/namespaces/p/pods", {}, true, "deletecollection", "pods"},
+      {"DELETE", "/api/v1/namespaces/p", {}, true, "delete", "namespaces"},
+      {"PUT", "/api/v1/namespaces/p/status", {}, true, "update", "namespaces"},
+      {"GET", "/api/v1/namespaces", {}, true, "list", "namespaces"},
+      {"GET", "/apis/apps/v1", {}, false, "", ""},
+      {"GET", "/api", {}, false, "", ""},
+      {"GET", "/version", {}, false, "", ""},
+      {"GET", "/openapi/v3/apis/apps/v1", {}, false, "", ""},
+      {"PUT", "/admin/faults", {}, false, "", ""},
+      {"GET", "/api/v1/namespaces/p/pods/a/b/c", {}, false, "", ""},
+  };
+  for (const auto& c : cases) {
+    const auto target = describe_request(c.method, c.path, c.query);
+    EXPECT_EQ(target.is_resource, c.is_resource) << c.method << " " << c.path;
+    EXPECT_EQ(target.verb, c.verb) << c.method << " " << c.path;
+    EXPECT_EQ(target.resource, c.resource) << c.method << " " << c.path;
   }
 }
 
