@@ -68,26 +68,6 @@ std::string object_key(const boost::json::object& object) {
   return object_key(string_field(*m, "namespace"), string_field(*m, "name"));
 }
 
-ObjectPtr strip_for_cache(ObjectPtr object) {
-  if (!object) return object;
-  auto* m = metadata_of(*object);
-  if (!m) return object;
-  auto* annotations = m->if_contains("annotations");
-  static constexpr std::string_view kLastApplied = "kubectl.kubernetes.io/last-applied-configuration";
-  const bool has_last_applied =
-      annotations && annotations->is_object() && annotations->as_object().contains(kLastApplied);
-  if (!m->contains("managedFields") && !has_last_applied) return object;
-  // Copy only when something is dropped: most objects pass through untouched.
-  auto copy = std::make_shared<boost::json::object>(*object);
-  auto& metadata = copy->at("metadata").as_object();
-  metadata.erase("managedFields");
-  if (auto* a = metadata.if_contains("annotations"); a && a->is_object()) {
-    a->as_object().erase(kLastApplied);
-    if (a->as_object().empty()) metadata.erase("annotations");
-  }
-  return copy;
-}
-
 namespace detail {
 
 struct StoreState {

@@ -7,8 +7,8 @@
 //  - A ready latch opens at the first InitDone and stays open (client-go HasSynced).
 //  - Indexes: "namespace" and "owner" (ownerReferences[].uid) are built in; custom ones map an
 //    object to any number of index values (e.g. "the Deployments a policy targets").
-//  - A transform runs before caching to drop what controllers never read (controller-runtime's
-//    cache TransformFunc), e.g. metadata.managedFields.
+//  - A transform runs before caching to drop what controllers never read and store the rest compactly
+//    (controller-runtime's cache TransformFunc; see cache_transform.hpp), e.g. metadata.managedFields.
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 #include <functional>
@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "runtime/cache_transform.hpp"
 #include "runtime/watcher.hpp"
 
 namespace rollguard::runtime {
@@ -28,14 +29,9 @@ std::string object_key(std::string_view ns, std::string_view name);
 
 // Returns the values under which an object is indexed (none = not indexed).
 using IndexFunc = std::function<std::vector<std::string>(const boost::json::object&)>;
-// Returns the object to cache: the same pointer when nothing is dropped, or a slimmed copy.
-using Transform = std::function<ObjectPtr(ObjectPtr)>;
 
 inline constexpr std::string_view kNamespaceIndex = "namespace";
 inline constexpr std::string_view kOwnerIndex = "owner";
-
-// Drops metadata.managedFields and the kubectl.kubernetes.io/last-applied-configuration annotation.
-ObjectPtr strip_for_cache(ObjectPtr object);
 
 // What one watcher event changed in the cache; old_object null = created, new_object null = deleted.
 struct Change {

@@ -1,5 +1,6 @@
-// Store memory per cached object against its JSON size on the wire, and event throughput through
-// watcher step -> store -> work queue, with 10k realistic Deployments. Prints figures; no pass/fail.
+// Store memory per cached object against its JSON size on the wire (10,000 Deployments, 30,000
+// ReplicaSets, realistic: see deployment_list_fixture.hpp), and event throughput through watcher
+// step -> store -> work queue with 10k Deployments. Prints figures; no pass/fail.
 //   build/bin/runtime_store_bench
 #include <benchmark/benchmark.h>
 #include <malloc.h>
@@ -7,6 +8,7 @@
 #include <atomic>
 #include <boost/json.hpp>
 #include <cstdlib>
+#include <cstring>
 #include <new>
 
 #include "deployment_list_fixture.hpp"
@@ -41,47 +43,159 @@ void operator delete[](void* p, std::size_t) noexcept { counted_free(p); }
 namespace rollguard::runtime {
 namespace {
 
-constexpr int kObjects = 10000;
+constexpr int kDeployments = 10000;
+constexpr int kRevisions = 3;  // ReplicaSets kept per Deployment: 30,000 in all
 
-std::vector<std::string> wire_objects() {
+enum Kind { kDeployment, kReplicaSet };
+enum Cached { kAsReceived, kStripped, kSlim };
+
+std::vector<std::string> wire_objects(Kind kind) {
   std::vector<std::string> out;
-  out.reserve(kObjects);
-  for (int i = 0; i < kObjects; ++i) out.push_back(bench::make_deployment(i));
+  for (int i = 0; i < kDeployments; ++i) {
+    if (kind == kDeployment) {
+      out.push_back(bench::make_deployment(i));
+    } else {
+      for (int r = 1; r <= kRevisions; ++r) out.push_back(bench::make_replicaset(i, r, kRevisions));
+    }
+  }
   return out;
 }
 
-void BM_StoreBytesPerObject(benchmark::State& state) {
-  const bool transform = state.range(0) != 0;  // strip_for_cache or nothing
-  const auto wire = wire_objects();
-  double json_bytes = 0;
-  for (auto& w : wire) json_bytes += static_cast<double>(w.size());
-  double cached = 0;
-  for (auto _ : state) {
-    const long long before = g_live_bytes.load();
-    auto writer = std::make_unique<Writer>(transform ? Transform(strip_for_cache) : Transform(nullptr));
-    writer->apply({watcher::EventType::InitStart, nullptr});
-    for (auto& w : wire) {
-      auto object = std::make_shared<const boost::json::object>(boost::json::parse(w).as_object());
-      writer->apply({watcher::EventType::InitApply, std::move(object)});
-    }
-    writer->apply({watcher::EventType::InitDone, nullptr});
-    cached = static_cast<double>(g_live_bytes.load() - before);
-    benchmark::DoNotOptimize(writer->store().size());
+Transform transform_for(Kind kind, Cached cached) {
+  switch (cached) {
+    case kAsReceived:
+      return nullptr;
+    case kStripped:
+      return strip_for_cache;
+    case kSlim:
+      return kind == kDeployment ? Transform(slim_deployment) : Transform(slim_replicaset);
   }
-  state.counters["json_bytes_per_object"] = json_bytes / kObjects;
-  state.counters["cached_bytes_per_object"] = cached / kObjects;
+  return nullptr;
+}
+
+struct Cache {
+  std::unique_ptr<Writer> writer;
+  long long bytes = 0;  // live heap bytes the writer holds, objects, maps and indexes included
+};
+
+// Lists `wire` into a new Writer as a watcher's initial list does, each object decoded as the watcher
+// decodes it; the decoded object is released once the transform has copied what it keeps.
+Cache fill(const std::vector<std::string>& wire, Transform transform) {
+  Cache cache;
+  const long long before = g_live_bytes.load();
+  cache.writer = std::make_unique<Writer>(std::move(transform));
+  cache.writer->apply({watcher::EventType::InitStart, nullptr});
+  for (auto& w : wire) {
+    auto object = std::make_shared<const boost::json::object>(boost::json::parse(w).as_object());
+    cache.writer->apply({watcher::EventType::InitApply, std::move(object)});
+  }
+  cache.writer->apply({watcher::EventType::InitDone, nullptr});
+  cache.bytes = g_live_bytes.load() - before;
+  return cache;
+}
+
+double sum_sizes(const std::vector<std::string>& wire) {
+  double total = 0;
+  for (auto& w : wire) total += static_cast<double>(w.size());
+  return total;
+}
+
+// Args: kind (0 Deployment, 1 ReplicaSet), cached (0 as received, 1 strip_for_cache, 2 slim_*).
+// cached_over_json compares with the full object's JSON, cached_over_kept with the JSON of what is kept.
+void BM_StoreBytesPerObject(benchmark::State& state) {
+  const auto kind = static_cast<Kind>(state.range(0));
+  const auto wire = wire_objects(kind);
+  const double n = static_cast<double>(wire.size());
+  const double json_bytes = sum_sizes(wire);
+  double cached = 0;
+  double kept_json = 0;
+  for (auto _ : state) {
+    auto cache = fill(wire, transform_for(kind, static_cast<Cached>(state.range(1))));
+    cached = static_cast<double>(cache.bytes);
+    kept_json = 0;
+    for (auto& object : cache.writer->store().list()) {
+      kept_json += static_cast<double>(boost::json::serialize(*object).size());
+    }
+    benchmark::DoNotOptimize(cache.writer->store().size());
+  }
+  state.counters["objects"] = n;
+  state.counters["json_bytes_per_object"] = json_bytes / n;
+  state.counters["kept_json_bytes_per_object"] = kept_json / n;
+  state.counters["cached_bytes_per_object"] = cached / n;
   state.counters["cached_over_json"] = cached / json_bytes;
+  state.counters["cached_over_kept"] = cached / kept_json;
 }
 BENCHMARK(BM_StoreBytesPerObject)
-    ->Arg(0)
-    ->Arg(1)
-    ->ArgName("transform")
+    ->ArgsProduct({{kDeployment, kReplicaSet}, {kAsReceived, kStripped, kSlim}})
+    ->ArgNames({"kind", "cached"})
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);
 
-// MODIFIED events for 10k objects through step -> Writer::apply -> controller handler -> queue add.
+// One replica's whole cache: 10,000 Deployments and 30,000 ReplicaSets, in MiB.
+void BM_StoreTotal(benchmark::State& state) {
+  const auto cached = static_cast<Cached>(state.range(0));
+  const auto deployments = wire_objects(kDeployment);
+  const auto replicasets = wire_objects(kReplicaSet);
+  const double json_bytes = sum_sizes(deployments) + sum_sizes(replicasets);
+  double bytes = 0;
+  for (auto _ : state) {
+    auto d = fill(deployments, transform_for(kDeployment, cached));
+    auto r = fill(replicasets, transform_for(kReplicaSet, cached));
+    bytes = static_cast<double>(d.bytes + r.bytes);
+    benchmark::DoNotOptimize(d.writer->store().size() + r.writer->store().size());
+  }
+  constexpr double kMiB = 1024.0 * 1024.0;
+  state.counters["json_MiB"] = json_bytes / kMiB;
+  state.counters["cached_MiB"] = bytes / kMiB;
+  state.counters["cached_over_json"] = bytes / json_bytes;
+}
+BENCHMARK(BM_StoreTotal)
+    ->Arg(kAsReceived)
+    ->Arg(kStripped)
+    ->Arg(kSlim)
+    ->ArgName("cached")
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+
+// For comparison, not what the store does: the slimmed objects kept as their JSON text (one exact-size
+// block each, no maps) and parsed again on every read, as a store that keeps objects serialized at
+// rest would. Arg: kind. Reports bytes per object and the cost of one read (parse).
+void BM_SerializedAtRest(benchmark::State& state) {
+  const auto kind = static_cast<Kind>(state.range(0));
+  const auto wire = wire_objects(kind);
+  const double n = static_cast<double>(wire.size());
+  const auto transform = transform_for(kind, kSlim);
+  std::vector<std::unique_ptr<char[]>> texts;
+  std::vector<std::size_t> sizes;
+  texts.reserve(wire.size());
+  sizes.reserve(wire.size());
+  const long long before = g_live_bytes.load();
+  for (auto& w : wire) {
+    auto text = boost::json::serialize(
+        *transform(std::make_shared<const boost::json::object>(boost::json::parse(w).as_object())));
+    texts.push_back(std::make_unique<char[]>(text.size()));
+    std::memcpy(texts.back().get(), text.data(), text.size());
+    sizes.push_back(text.size());
+  }
+  const double bytes =
+      static_cast<double>(g_live_bytes.load() - before) -
+      static_cast<double>(texts.capacity() * sizeof(texts[0]) + sizes.capacity() * sizeof(sizes[0]));
+  std::size_t i = 0;
+  for (auto _ : state) {
+    auto object = boost::json::parse(boost::json::string_view(texts[i].get(), sizes[i]));
+    benchmark::DoNotOptimize(object.as_object().size());
+    i = (i + 1) % texts.size();
+  }
+  state.counters["at_rest_bytes_per_object"] = bytes / n;
+  state.counters["at_rest_over_json"] = bytes / sum_sizes(wire);
+}
+BENCHMARK(BM_SerializedAtRest)->Arg(kDeployment)->Arg(kReplicaSet)->ArgName("kind");
+
+// MODIFIED events for 10k Deployments through step -> Writer::apply (transform included) ->
+// controller handler -> queue add. Arg: cached (0 as received, 1 strip_for_cache, 2 slim_deployment).
 void BM_EventThroughput(benchmark::State& state) {
-  const auto wire = wire_objects();
+  const auto wire = wire_objects(kDeployment);
+  const auto transform = transform_for(kDeployment, static_cast<Cached>(state.range(0)));
   std::vector<kube::WatchEvent> events;
   events.reserve(wire.size());
   for (auto& w : wire) events.push_back({kube::WatchEventType::Modified, boost::json::parse(w).as_object()});
@@ -89,7 +203,7 @@ void BM_EventThroughput(benchmark::State& state) {
   std::int64_t processed = 0;
   for (auto _ : state) {
     state.PauseTiming();
-    Writer writer;
+    Writer writer(transform);
     WorkQueue queue(clock);
     auto copies = events;
     watcher::State machine = watcher::Watching{"1"};
@@ -109,7 +223,12 @@ void BM_EventThroughput(benchmark::State& state) {
   }
   state.SetItemsProcessed(processed);
 }
-BENCHMARK(BM_EventThroughput)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_EventThroughput)
+    ->Arg(kAsReceived)
+    ->Arg(kStripped)
+    ->Arg(kSlim)
+    ->ArgName("cached")
+    ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace rollguard::runtime
