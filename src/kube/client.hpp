@@ -24,6 +24,9 @@ struct Response {
 class WatchStream {
  public:
   virtual ~WatchStream() = default;
+  // Honours per-operation cancellation (a cancellation slot bound to the coroutine that awaits it,
+  // awaitable operators' ||): the pending next() completes with Canceled. A read interrupted that
+  // way closes the stream; destroying it afterwards is fine.
   virtual boost::asio::awaitable<Result<std::optional<WatchEvent>>> next() = 0;
   // Closes the connection; a pending next() completes with Canceled.
   virtual void cancel() = 0;

@@ -10,6 +10,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -163,6 +164,13 @@ class HttpWatchStream final : public WatchStream {
     while (lines_.empty()) {
       if (done_) co_return std::optional<WatchEvent>{};
       if (canceled_) co_return Error(ErrorKind::Canceled, "watch canceled");
+      // Asio hands the caller's cancellation slot to the read below; a caller already canceled must
+      // get its error here, because co_await in a canceled coroutine throws. Nothing was read yet,
+      // so the stream stays usable.
+      if (const auto state = co_await asio::this_coro::cancellation_state;
+          state.cancelled() != asio::cancellation_type::none) {
+        co_return Error(ErrorKind::Canceled, "watch read canceled");
+      }
       auto& body = parser_->get().body();
       body.data = chunk_.data();
       body.size = chunk_.size();
@@ -173,6 +181,18 @@ class HttpWatchStream final : public WatchStream {
           [&](auto& stream) { return http::async_read_some(stream, connection_->buffer, *parser_, kTuple); });
       if (ec == http::error::need_buffer) ec = {};
       if (canceled_) co_return Error(ErrorKind::Canceled, "watch canceled");
+      // Through TLS a canceled read can surface as another error than operation_aborted: the
+      // coroutine's own cancellation state says whether the caller asked for it.
+      const auto after_read = co_await asio::this_coro::cancellation_state;
+      if (ec &&
+          (ec == asio::error::operation_aborted || after_read.cancelled() != asio::cancellation_type::none)) {
+        // The caller canceled this read (per-operation cancellation). It may have stopped inside a
+        // chunk or a TLS record, so the stream cannot be read on: close it, and every later next()
+        // reports the cancellation too.
+        canceled_ = true;
+        connection_->close();
+        co_return Error(ErrorKind::Canceled, "watch read canceled");
+      }
       if (ec) {
         done_ = true;
         // The server closing the stream at timeoutSeconds can surface as EOF on the connection.

@@ -23,6 +23,19 @@ kube::Error decode_error(std::string message) {
   return kube::Error(kube::ErrorKind::Decode, std::move(message));
 }
 
+// One page of the initial list. The first page sends resourceVersion "" (a consistent quorum read,
+// which honours limit; "0" would be served from the watch cache and ignore paging); later pages send
+// only the continue token, which carries the list's snapshot: resourceVersion must not be sent with
+// it (API concepts, "Retrieving large results sets in chunks").
+kube::ListOptions list_options(const Config& config, const std::string& continue_token) {
+  kube::ListOptions options;
+  options.label_selector = config.label_selector;
+  options.field_selector = config.field_selector;
+  options.limit = config.page_size;
+  options.continue_token = continue_token;
+  return options;
+}
+
 StepResult on_page(const State& state, PageListed& page) {
   const bool first_page = std::holds_alternative<Empty>(state);
   if (!page.response) {
@@ -102,39 +115,23 @@ const char* state_name(const State& state) {
 }
 
 Action next_action(const State& state, const Config& config, const Random& random) {
-  return std::visit(Overloaded{[&](const Empty&) -> Action {
-                                 kube::ListOptions options;
-                                 options.label_selector = config.label_selector;
-                                 options.field_selector = config.field_selector;
-                                 options.limit = config.page_size;
-                                 // resourceVersion "" = a consistent (quorum) read, which honours limit; "0"
-                                 // would be served from the watch cache and ignore paging.
-                                 return ListPage{std::move(options)};
-                               },
-                               [&](const InitPage& page) -> Action {
-                                 kube::ListOptions options;
-                                 options.label_selector = config.label_selector;
-                                 options.field_selector = config.field_selector;
-                                 options.limit = config.page_size;
-                                 // The continue token carries the list's snapshot; resourceVersion must not
-                                 // be sent with it (API concepts, "Retrieving large results sets in chunks").
-                                 options.continue_token = page.continue_token;
-                                 return ListPage{std::move(options)};
-                               },
-                               [&](const InitListed& listed) -> Action {
-                                 kube::WatchOptions options;
-                                 options.label_selector = config.label_selector;
-                                 options.field_selector = config.field_selector;
-                                 options.resource_version = listed.resource_version;
-                                 options.allow_bookmarks = true;
-                                 const int lo = config.min_watch_timeout_seconds;
-                                 const int hi = std::max(lo, config.max_watch_timeout_seconds);
-                                 options.timeout_seconds =
-                                     lo + std::min(hi - lo, static_cast<int>(random() * (hi - lo + 1)));
-                                 return OpenWatch{std::move(options)};
-                               },
-                               [&](const Watching&) -> Action { return ReadWatch{}; }},
-                    state);
+  return std::visit(
+      Overloaded{
+          [&](const Empty&) -> Action { return ListPage{list_options(config, "")}; },
+          [&](const InitPage& page) -> Action { return ListPage{list_options(config, page.continue_token)}; },
+          [&](const InitListed& listed) -> Action {
+            kube::WatchOptions options;
+            options.label_selector = config.label_selector;
+            options.field_selector = config.field_selector;
+            options.resource_version = listed.resource_version;
+            options.allow_bookmarks = true;
+            const int lo = config.min_watch_timeout_seconds;
+            const int hi = std::max(lo, config.max_watch_timeout_seconds);
+            options.timeout_seconds = lo + std::min(hi - lo, static_cast<int>(random() * (hi - lo + 1)));
+            return OpenWatch{std::move(options)};
+          },
+          [&](const Watching&) -> Action { return ReadWatch{}; }},
+      state);
 }
 
 StepResult step(const State& state, Outcome outcome) {

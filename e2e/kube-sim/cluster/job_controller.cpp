@@ -2,6 +2,7 @@
 // succeeded (status.succeeded, Complete condition), or `backoffLimit` pods have failed (Failed).
 #include "cluster.hpp"
 #include "json_util.hpp"
+#include "pod_template.hpp"
 
 namespace kubesim::cluster {
 namespace json = boost::json;
@@ -57,23 +58,9 @@ void Cluster::sync_job(const std::string& ns, const std::string& name) {
       condition("Failed", "BackoffLimitExceeded", "Job has reached the specified backoff limit");
     } else {
       std::int64_t wanted = std::min(parallelism, completions - succeeded) - active;
-      json::object tmpl = obj_at(*job, {"spec", "template"});
-      json::object meta = obj_at(tmpl, {"metadata"});
-      meta.erase("creationTimestamp");
-      meta["generateName"] = name + "-";
-      meta["namespace"] = ns;
-      auto& labels = meta["labels"];
-      if (!labels.is_object()) labels = json::object{};
-      labels.as_object()["job-name"] = name;
-      labels.as_object()["batch.kubernetes.io/job-name"] = name;
-      meta["ownerReferences"] = json::array{json::object{{"apiVersion", "batch/v1"},
-                                                         {"kind", "Job"},
-                                                         {"name", name},
-                                                         {"uid", uid},
-                                                         {"controller", true},
-                                                         {"blockOwnerDeletion", true}}};
-      json::object pod{
-          {"apiVersion", "v1"}, {"kind", "Pod"}, {"metadata", meta}, {"spec", obj_at(tmpl, {"spec"})}};
+      const json::object labels{{"job-name", name}, {"batch.kubernetes.io/job-name", name}};
+      const json::object pod = pod_from_template(obj_at(*job, {"spec", "template"}), ns,
+                                                 PodOwner{"batch/v1", "Job", name, uid}, labels);
       for (std::int64_t i = 0; i < wanted; ++i) client_.create(resource_path("", "pods", ns), pod);
     }
   }

@@ -76,4 +76,26 @@ RevisionUpdate next_revision(const std::string& current_revision, const std::str
   return u;
 }
 
+json::object pod_from_template(const json::object& pod_template, const std::string& ns, const PodOwner& owner,
+                               const json::object& extra_labels) {
+  json::object meta = obj_at(pod_template, {"metadata"});
+  meta.erase("creationTimestamp");
+  meta.erase("name");
+  meta["generateName"] = owner.name + "-";
+  meta["namespace"] = ns;
+  if (!extra_labels.empty()) {
+    auto& labels = meta["labels"];
+    if (!labels.is_object()) labels = json::object{};
+    for (const auto& kv : extra_labels) labels.as_object()[kv.key()] = kv.value();
+  }
+  meta["ownerReferences"] = json::array{json::object{{"apiVersion", owner.api_version},
+                                                     {"kind", owner.kind},
+                                                     {"name", owner.name},
+                                                     {"uid", owner.uid},
+                                                     {"controller", true},
+                                                     {"blockOwnerDeletion", true}}};
+  return json::object{
+      {"apiVersion", "v1"}, {"kind", "Pod"}, {"metadata", meta}, {"spec", obj_at(pod_template, {"spec"})}};
+}
+
 }  // namespace kubesim::cluster

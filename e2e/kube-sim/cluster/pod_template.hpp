@@ -1,5 +1,6 @@
-// Pod templates as the Deployment controller sees them: normalised for comparison, hashed into the
-// `pod-template-hash` label, and the revision annotations that record which template came when.
+// Pod templates as the controllers see them: normalised for comparison, hashed into the
+// `pod-template-hash` label, the revision annotations that record which template came when, and the
+// pods the ReplicaSet and Job controllers create from them.
 #pragma once
 
 #include <boost/json.hpp>
@@ -39,5 +40,19 @@ RevisionUpdate next_revision(const std::string& current_revision, const std::str
                              std::int64_t max_old_revision);
 // A revision annotation as a number (0 when absent or malformed, as upstream's Revision()).
 std::int64_t revision_number(const std::string& text);
+
+// The controller that owns the pods it creates (their controller ownerReference).
+struct PodOwner {
+  std::string api_version;  // "apps/v1"
+  std::string kind;         // "ReplicaSet"
+  std::string name;
+  std::string uid;
+};
+
+// A pod to create from `pod_template`, as upstream's GetPodFromTemplate builds it: the template's
+// metadata without name and creationTimestamp, generateName "<owner>-", `extra_labels` on top of the
+// template's labels, and a controller ownerReference that blocks the owner's foreground deletion.
+boost::json::object pod_from_template(const boost::json::object& pod_template, const std::string& ns,
+                                      const PodOwner& owner, const boost::json::object& extra_labels);
 
 }  // namespace kubesim::cluster

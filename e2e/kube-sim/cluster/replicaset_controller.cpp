@@ -3,6 +3,7 @@
 // after minReadySeconds.
 #include "cluster.hpp"
 #include "json_util.hpp"
+#include "pod_template.hpp"
 #include "rollout_math.hpp"
 
 namespace kubesim::cluster {
@@ -71,19 +72,9 @@ void Cluster::sync_replicaset(const std::string& ns, const std::string& name) {
 
   const auto diff = static_cast<std::int64_t>(pods.size()) - desired;
   if (diff < 0) {
-    json::object meta = obj_at(tmpl, {"metadata"});
-    meta.erase("creationTimestamp");
-    meta.erase("name");
-    meta["generateName"] = name + "-";
-    meta["namespace"] = ns;
-    meta["ownerReferences"] = json::array{json::object{{"apiVersion", "apps/v1"},
-                                                       {"kind", "ReplicaSet"},
-                                                       {"name", name},
-                                                       {"uid", uid},
-                                                       {"controller", true},
-                                                       {"blockOwnerDeletion", true}}};
-    json::object pod{
-        {"apiVersion", "v1"}, {"kind", "Pod"}, {"metadata", meta}, {"spec", obj_at(tmpl, {"spec"})}};
+    const json::object no_labels;
+    const json::object pod =
+        pod_from_template(tmpl, ns, PodOwner{"apps/v1", "ReplicaSet", name, uid}, no_labels);
     // Upstream creates in growing batches (slow start); one sync creating them all is equivalent here.
     for (std::int64_t i = 0; i < -diff && i < 500; ++i) client_.create(resource_path("", "pods", ns), pod);
   } else if (diff > 0) {

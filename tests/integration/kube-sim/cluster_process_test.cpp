@@ -13,8 +13,7 @@
 #include <functional>
 #include <sstream>
 
-#include "api_server.hpp"
-#include "cluster.hpp"
+#include "cluster_fixture.hpp"
 #include "json_util.hpp"
 
 namespace kubesim::cluster {
@@ -33,51 +32,23 @@ images:
     command: ["/bin/sh", "-c", "test \"$POD_NAMESPACE\" = default && test -n \"$POD_IP\" && exit 0; exit 1"]
 )yaml";
 
-class ClusterProcesses : public ::testing::Test {
+class ClusterProcesses : public ClusterFixture {
  protected:
-  ClusterProcesses() : api_(io_.get_executor(), ApiServerOptions{}) {
+  ClusterProcesses() : ClusterFixture("", options(), 60s) {}
+
+  static ClusterOptions options() {
     std::string error;
     auto config = parse_runner_config(kRunnerConfig, error);
     EXPECT_TRUE(config) << error;
     ClusterOptions o;
     o.pod_ready_delay = 0ms;
     o.resync = 500ms;
-    o.targets_file = targets_path_;
     o.kill_grace = 1000ms;
     if (config) o.pod_runner = *config;
-    cluster_ = std::make_unique<Cluster>(io_.get_executor(), api_, "", o);
-    cluster_->start();
+    return o;
   }
-  ~ClusterProcesses() override { cluster_->shutdown(); }
 
-  HttpResponse call(const std::string& method, const std::string& path, const std::string& body = {}) {
-    HttpRequest r;
-    r.method = method;
-    r.path = path;
-    r.content_type = "application/json";
-    r.accept = "application/json";
-    r.body = body;
-    return api_.handle(r);
-  }
-  json::object get(const std::string& path) {
-    auto r = call("GET", path);
-    return r.status == 200 ? json::parse(r.body).as_object() : json::object{};
-  }
-  std::vector<json::object> pods() {
-    std::vector<json::object> out;
-    json::object list = get("/api/v1/namespaces/default/pods");
-    if (const auto* items = list.if_contains("items"); items && items->is_array())
-      for (const auto& i : items->as_array()) out.push_back(i.as_object());
-    return out;
-  }
-  bool run_until(const std::function<bool()>& done, std::chrono::seconds deadline = 60s) {
-    auto end = std::chrono::steady_clock::now() + deadline;
-    while (std::chrono::steady_clock::now() < end) {
-      if (done()) return true;
-      io_.run_for(20ms);
-    }
-    return done();
-  }
+  std::vector<json::object> pods() { return items("/api/v1/namespaces/default/pods"); }
   static bool accepts(const std::string& ip, unsigned short port) {
     boost::asio::io_context io;
     boost::asio::ip::tcp::socket s(io);
@@ -85,12 +56,6 @@ class ClusterProcesses : public ::testing::Test {
     s.connect({boost::asio::ip::make_address(ip), port}, ec);
     return !ec;
   }
-
-  std::string targets_path_ = ::testing::TempDir() + "cluster_process_targets_" +
-                              ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".json";
-  boost::asio::io_context io_;
-  ApiServer api_;
-  std::unique_ptr<Cluster> cluster_;
 };
 
 TEST_F(ClusterProcesses, ProbedPodsServeOnTheirOwnAddressAndStopWhenDeleted) {

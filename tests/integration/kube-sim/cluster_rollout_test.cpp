@@ -11,8 +11,7 @@
 #include <set>
 #include <sstream>
 
-#include "api_server.hpp"
-#include "cluster.hpp"
+#include "cluster_fixture.hpp"
 #include "json_util.hpp"
 
 namespace kubesim::cluster {
@@ -36,56 +35,15 @@ struct RolloutWatcher : WatchSink {
   std::int64_t least_available = 99;
 };
 
-class ClusterRollout : public ::testing::Test {
+class ClusterRollout : public ClusterFixture {
  protected:
-  ClusterRollout() : api_(io_.get_executor(), server_options()) {
+  ClusterRollout() : ClusterFixture("token-1", options(), 30s) {}
+
+  static ClusterOptions options() {
     ClusterOptions o;
     o.pod_ready_delay = 30ms;
     o.resync = 500ms;
-    o.targets_file = targets_path_;
-    cluster_ = std::make_unique<Cluster>(io_.get_executor(), api_, "token-1", o);
-    cluster_->start();
-  }
-  ~ClusterRollout() override { cluster_->shutdown(); }
-
-  static ApiServerOptions server_options() {
-    ApiServerOptions o;
-    o.token = "token-1";
     return o;
-  }
-
-  HttpResponse call(const std::string& method, const std::string& path, const std::string& body = {},
-                    const std::string& content_type = "application/json") {
-    HttpRequest r;
-    r.method = method;
-    r.path = path;
-    r.content_type = content_type;
-    r.accept = "application/json";
-    r.authorization = "Bearer token-1";
-    r.body = body;
-    return api_.handle(r);
-  }
-  json::object get(const std::string& path) {
-    auto r = call("GET", path);
-    EXPECT_EQ(r.status, 200u) << path << " " << r.body;
-    return r.status == 200 ? json::parse(r.body).as_object() : json::object{};
-  }
-  std::vector<json::object> items(const std::string& path) {
-    std::vector<json::object> out;
-    json::object list = get(path);  // named: a temporary would die before the loop body
-    if (const auto* its = list.if_contains("items"); its && its->is_array())
-      for (const auto& i : its->as_array()) out.push_back(i.as_object());
-    return out;
-  }
-
-  // Runs the io_context until `done` holds or the deadline passes; returns whether it held.
-  bool run_until(const std::function<bool()>& done, std::chrono::seconds deadline = 30s) {
-    auto end = std::chrono::steady_clock::now() + deadline;
-    while (std::chrono::steady_clock::now() < end) {
-      if (done()) return true;
-      io_.run_for(10ms);
-    }
-    return done();
   }
 
   bool rollout_complete(const std::string& name, std::int64_t replicas) {
@@ -114,12 +72,6 @@ class ClusterRollout : public ::testing::Test {
            R"("}},"spec":{"containers":[{"name":"app","image":")" + image +
            R"(","ports":[{"containerPort":8080}]}]}}}})";
   }
-
-  std::string targets_path_ = ::testing::TempDir() + "cluster_targets_" +
-                              ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".json";
-  boost::asio::io_context io_;
-  ApiServer api_;
-  std::unique_ptr<Cluster> cluster_;
 };
 
 TEST_F(ClusterRollout, CreateUpdateRollbackAndDelete) {
