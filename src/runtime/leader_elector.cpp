@@ -104,13 +104,17 @@ boost::asio::awaitable<void> LeaderElector::run(LeaderCallbacks callbacks) {
   using namespace boost::asio::experimental::awaitable_operators;
   callbacks_ = std::move(callbacks);
   // Campaign.
+  Clock::time_point attempt_started{};
   while (!stopping_) {
+    attempt_started = clock_->now();
     if (co_await try_acquire_or_renew() == Attempt::Acquired) break;
     co_await sleep(jittered_retry(config_, random_));
   }
   if (stopping_) co_return;
   leading_ = true;
-  last_renew_ = clock_->now();
+  // As for renewals, the deadline counts from the attempt's start, not from its answer: the others
+  // time our lease from when they saw the write, which can be long before a slow answer reached us.
+  last_renew_ = attempt_started;
   if (callbacks_.on_started_leading) callbacks_.on_started_leading();
   // Lead: renewals race a watchdog that ends leadership at the renew deadline even while a renewal
   // request hangs; whichever finishes first cancels the other.

@@ -35,6 +35,9 @@ class MemoryLock final : public LeaseLock {
  public:
   explicit MemoryLock(std::shared_ptr<MemoryLease> lease) : lease_(std::move(lease)) {}
   bool partitioned = false;  // every call fails like an unreachable API server
+  // A write commits at once but its answer arrives write_delay later (a slow response).
+  std::shared_ptr<Clock> clock;
+  Clock::duration write_delay{};
 
   boost::asio::awaitable<kube::Result<std::optional<LeaseSnapshot>>> get() override {
     if (partitioned) co_return kube::Error(kube::ErrorKind::Network, "unreachable");
@@ -46,7 +49,9 @@ class MemoryLock final : public LeaseLock {
     if (partitioned) co_return kube::Error(kube::ErrorKind::Network, "unreachable");
     if (lease_->record) co_return api_error(409, "AlreadyExists");
     return_write(record);
-    co_return LeaseSnapshot{record, std::to_string(lease_->resource_version)};
+    LeaseSnapshot written{record, std::to_string(lease_->resource_version)};
+    if (write_delay > Clock::duration::zero()) co_await clock->sleep_for(write_delay);
+    co_return written;
   }
   boost::asio::awaitable<kube::Result<LeaseSnapshot>> update(const LeaseRecord& record,
                                                              const std::string& rv) override {
@@ -54,7 +59,9 @@ class MemoryLock final : public LeaseLock {
     if (!lease_->record) co_return api_error(404, "NotFound");
     if (rv != std::to_string(lease_->resource_version)) co_return api_error(409, "Conflict");
     return_write(record);
-    co_return LeaseSnapshot{record, std::to_string(lease_->resource_version)};
+    LeaseSnapshot written{record, std::to_string(lease_->resource_version)};
+    if (write_delay > Clock::duration::zero()) co_await clock->sleep_for(write_delay);
+    co_return written;
   }
 
  private:
@@ -82,9 +89,11 @@ struct Candidate {
 
 class LeaderElectorTest : public ::testing::Test {
  protected:
-  Candidate& add(const std::string& identity, double jitter = 0.0) {
+  Candidate& add(const std::string& identity, double jitter = 0.0, Clock::duration write_delay = {}) {
     auto& c = candidates.emplace_back(std::make_unique<Candidate>());
     auto lock = std::make_unique<MemoryLock>(lease);
+    lock->clock = clock;
+    lock->write_delay = write_delay;
     c->lock = lock.get();
     c->elector =
         std::make_unique<LeaderElector>(std::move(lock), clock, config(identity), fixed_random(jitter));
@@ -178,6 +187,21 @@ TEST_F(LeaderElectorTest, PartitionedLeaderStopsAtRenewDeadlineBeforeTheOtherAcq
   EXPECT_LE(a_stopped - cut, 10s);
   EXPECT_LT(a_stopped, b_started);
   EXPECT_TRUE(a.returned);  // a lost leader does not campaign again
+}
+
+TEST_F(LeaderElectorTest, SlowAcquiringWriteCountsTheRenewDeadlineFromTheAttemptStart) {
+  // a's create commits at t0 but its answer takes 7 s; b reads a's record 0.3 s after the commit, so
+  // for b a's lease ends at t0 + 15.3 s. Counted from the answer, a would lead until t0 + 17 s.
+  auto& a = add("a", 0.0, 7s);
+  clock->advance(300ms);
+  poll(io);
+  auto& b = add("b");
+  run_for(7s);
+  ASSERT_TRUE(a.started);
+  a.lock->partitioned = true;  // no renewal of a succeeds from now on
+  run_for(20s);                // fails at the first step with two leaders
+  EXPECT_TRUE(a.stopped);
+  EXPECT_TRUE(b.started);
 }
 
 TEST_F(LeaderElectorTest, ConflictingWritesNeverProduceTwoLeaders) {

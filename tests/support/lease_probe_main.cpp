@@ -1,0 +1,122 @@
+// rollguard-lease-probe: one leader-election candidate as its own process, for tests that check
+// "never two leaders" from the candidates' own records. It campaigns on a Lease with the real
+// LeaderElector and kube::Client and writes one line per transition to stdout, flushed at once, with
+// the wall-clock time in ns since the epoch (the test runs every probe on one machine, so the clocks
+// of different probes compare):
+//   START <ns> <identity>
+//   LEADING <ns>            on_started_leading ran
+//   STOPPED <ns>            on_stopped_leading ran
+//   NEW_LEADER <holder> <ns> the observed holder changed ("" when released)
+//   EXIT <ns> <code>
+// SIGTERM/SIGINT shut the elector down (a leader steps down and releases the Lease) and exit 0. A
+// leader that loses the Lease exits with 2 and never campaigns again, as client-go's callers do.
+#include <CLI/CLI.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <string>
+
+#include "kube/client.hpp"
+#include "kube/config.hpp"
+#include "runtime/leader_elector.hpp"
+
+namespace {
+
+namespace asio = boost::asio;
+using namespace rollguard;
+
+long long wall_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// One write per line and an immediate flush: the test reads the file while the probe runs, and a
+// probe killed hard must not lose lines it already "printed".
+void emit(const std::string& line) {
+  std::fputs((line + "\n").c_str(), stdout);
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"rollguard-lease-probe: a leader-election candidate that logs its transitions"};
+  std::string kubeconfig, identity, ns = "default", lease_name = "rollguard-lease-probe";
+  long lease_ms = 15000, renew_ms = 10000, retry_ms = 2000, request_timeout_ms = 0;
+  app.add_option("--kubeconfig", kubeconfig, "kubeconfig of the API server")->required();
+  app.add_option("--identity", identity, "this candidate's holderIdentity")->required();
+  app.add_option("--namespace", ns, "namespace of the Lease");
+  app.add_option("--lease-name", lease_name, "name of the Lease");
+  app.add_option("--lease-duration-ms", lease_ms, "leaseDuration");
+  app.add_option("--renew-deadline-ms", renew_ms, "renewDeadline");
+  app.add_option("--retry-period-ms", retry_ms, "retryPeriod");
+  app.add_option("--request-timeout-ms", request_timeout_ms, "per-request timeout (default: renewDeadline)");
+  CLI11_PARSE(app, argc, argv);
+
+  runtime::LeaderElectionConfig config;
+  config.lease_namespace = ns;
+  config.lease_name = lease_name;
+  config.identity = identity;
+  config.lease_duration = std::chrono::milliseconds(lease_ms);
+  config.renew_deadline = std::chrono::milliseconds(renew_ms);
+  config.retry_period = std::chrono::milliseconds(retry_ms);
+  if (auto invalid = runtime::validate(config)) {
+    std::fprintf(stderr, "rollguard-lease-probe: %s\n", invalid->c_str());
+    return 1;
+  }
+
+  kube::KubeconfigOptions kubeconfig_options;
+  kubeconfig_options.explicit_path = kubeconfig;
+  auto loaded = kube::load_kubeconfig(kubeconfig_options);
+  if (!loaded) {
+    std::fprintf(stderr, "rollguard-lease-probe: %s\n", loaded.error().describe().c_str());
+    return 1;
+  }
+  asio::io_context io;
+  kube::ClientOptions client_options;
+  // A request that outlives renewDeadline cannot help a leader any more (client-go bounds a
+  // renewal by it too); the elector's watchdog does not depend on it.
+  client_options.request_timeout =
+      std::chrono::milliseconds(request_timeout_ms > 0 ? request_timeout_ms : renew_ms);
+  auto client = kube::Client::create(io.get_executor(), *loaded, client_options);
+  if (!client) {
+    std::fprintf(stderr, "rollguard-lease-probe: %s\n", client.error().describe().c_str());
+    return 1;
+  }
+  std::signal(SIGPIPE, SIG_IGN);
+
+  runtime::LeaderElector elector(runtime::client_lease_lock(*client, ns, lease_name), runtime::Clock::real(),
+                                 config, runtime::default_random());
+  bool shutting_down = false, led = false, done = false;
+  asio::signal_set signals(io, SIGTERM, SIGINT);
+  signals.async_wait([&](boost::system::error_code ec, int) {
+    if (ec) return;
+    shutting_down = true;
+    elector.shut_down();
+  });
+
+  emit("START " + std::to_string(wall_ns()) + " " + identity);
+  runtime::LeaderCallbacks callbacks;
+  callbacks.on_started_leading = [&] {
+    led = true;
+    emit("LEADING " + std::to_string(wall_ns()));
+  };
+  callbacks.on_stopped_leading = [&] { emit("STOPPED " + std::to_string(wall_ns())); };
+  callbacks.on_new_leader = [&](const std::string& holder) {
+    emit("NEW_LEADER " + (holder.empty() ? std::string("\"\"") : holder) + " " + std::to_string(wall_ns()));
+  };
+  asio::co_spawn(io, elector.run(std::move(callbacks)), [&](std::exception_ptr error) {
+    done = true;
+    signals.cancel();
+    if (error) std::rethrow_exception(error);
+  });
+  io.run();
+
+  const int code = done && !shutting_down && led ? 2 : 0;
+  emit("EXIT " + std::to_string(wall_ns()) + " " + std::to_string(code));
+  return code;
+}
