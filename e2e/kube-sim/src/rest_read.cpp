@@ -83,6 +83,49 @@ Result<Selectors> parse_selectors(const HttpRequest& req, const ResourceType& t)
   }
   return s;
 }
+// The same bytes as serializing {"kind", "apiVersion", "metadata", "items": [present(o)...]}, written
+// straight from the stored objects: presenting copies every object, which on a 10,000-Deployment
+// list cost more than the serialization itself.
+template <class Present>
+std::string list_body(const ResourceType& type, const json::object& meta, const std::vector<ObjectPtr>& items,
+                      Present present) {
+  const std::string api_version = type.api_version();
+  json::serializer sr;
+  char buf[16384];
+  std::string out;
+  out.reserve(items.size() * 1024);
+  auto append = [&] {
+    while (!sr.done()) out.append(sr.read(buf, sizeof(buf)));
+  };
+  out += "{\"kind\":";
+  sr.reset(json::string_view(type.list_kind));
+  append();
+  out += ",\"apiVersion\":";
+  sr.reset(json::string_view(api_version));
+  append();
+  out += ",\"metadata\":";
+  sr.reset(&meta);
+  append();
+  out += ",\"items\":[";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ',';
+    const json::object& o = *items[i];
+    const auto* av = o.if_contains("apiVersion");
+    const auto* k = o.if_contains("kind");
+    // Stored objects normally carry their type already, and then present() changes nothing.
+    if (av && k && av->is_string() && k->is_string() && av->get_string() == api_version &&
+        k->get_string() == type.kind) {
+      sr.reset(&o);
+      append();
+    } else {
+      const json::value presented = present(o);
+      sr.reset(&presented);
+      append();
+    }
+  }
+  out += "]}";
+  return out;
+}
 }  // namespace
 
 json::value ApiServer::present(const ResourceType& type, const json::object& object) const {
@@ -162,12 +205,10 @@ HttpResponse ApiServer::list(const HttpRequest& req, const Target& t) {
   }
   if (wants_table(req))
     return json_response(200, table(*t.type, items, meta, req.param("includeObject") == "Object"));
-  json::array arr;
-  for (const auto& o : items) arr.push_back(present(*t.type, *o));
-  return json_response(200, json::object{{"kind", t.type->list_kind},
-                                         {"apiVersion", t.type->api_version()},
-                                         {"metadata", meta},
-                                         {"items", std::move(arr)}});
+  HttpResponse r;
+  r.status = 200;
+  r.body = list_body(*t.type, meta, items, [&](const json::object& o) { return present(*t.type, o); });
+  return r;
 }
 
 HttpResponse ApiServer::watch(const HttpRequest& req, const Target& t) {

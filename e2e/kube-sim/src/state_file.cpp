@@ -15,7 +15,7 @@ bool load_state(ApiServer& api, const std::string& path, std::string& error) {
   ss << f.rdbuf();
   boost::json::error_code ec;
   auto v = boost::json::parse(ss.str(), ec);
-  if (ec || !api.store().restore(v)) {
+  if (ec || !api.store().restore(std::move(v))) {
     error = "state file " + path + " is not a kube-sim state file";
     return false;
   }

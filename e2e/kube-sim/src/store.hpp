@@ -64,7 +64,7 @@ class Store {
   void subscribe(const std::shared_ptr<WatchSink>& sink);
 
   boost::json::value snapshot() const;
-  bool restore(const boost::json::value& snapshot);
+  bool restore(boost::json::value snapshot);
 
  private:
   void emit(WatchEvent event);
