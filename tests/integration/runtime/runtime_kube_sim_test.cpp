@@ -247,8 +247,10 @@ TEST_F(RuntimeAgainstKubeSim, WatcherKeepsTheStoreEqualToTheServerThroughChurnRe
   options.backoff.initial = 50ms;
   options.backoff.max = 500ms;
   int relists = 0, errors = 0;
+  bool watching = false;
   WatcherObserver observer{[&](const watcher::State&, const watcher::State& to) {
                              if (std::holds_alternative<watcher::Empty>(to)) ++relists;
+                             watching = std::holds_alternative<watcher::Watching>(to);
                            },
                            [&](const kube::Error& e, Clock::duration) {
                              if (++errors <= 5) std::printf("watcher error: %s\n", e.describe().c_str());
@@ -260,7 +262,8 @@ TEST_F(RuntimeAgainstKubeSim, WatcherKeepsTheStoreEqualToTheServerThroughChurnRe
                      *source, options, Clock::real(), default_random(),
                      [&](const watcher::Event& e) { writer.apply(e); }, observer),
                  asio::bind_cancellation_slot(stop.slot(), [&](std::exception_ptr) { stopped = true; }));
-  ASSERT_TRUE(run_until(io_, [&] { return store.is_ready(); }));
+  // Changes made before the watch is open could fall out of the 5-event history and force a relist.
+  ASSERT_TRUE(run_until(io_, [&] { return store.is_ready() && watching; }));
   EXPECT_EQ(store.size(), 25u);
 
   // A change on a healthy watch arrives as a watch event: no relist, no error.
