@@ -7,6 +7,7 @@
 // Every transform returns a compact object (see compact()) and never modifies its input.
 #include <boost/json/object.hpp>
 #include <functional>
+#include <string_view>
 
 #include "runtime/watcher.hpp"
 
@@ -20,7 +21,9 @@ using Transform = std::function<ObjectPtr(ObjectPtr)>;
 // immutable and safe to read from any thread; copies taken from it (json::value's copy constructor
 // keeps the source's storage) allocate on the heap and keep the block alive while they live.
 ObjectPtr compact(const boost::json::object& object);
-// True when object was made by compact() or one of the transforms below.
+// Parses JSON text (an object) into a compact object, as the store's Text mode does on every read.
+ObjectPtr parse_compact(std::string_view text);
+// True when object was made by compact(), parse_compact() or one of the transforms below.
 bool is_compact(const boost::json::object& object);
 
 // The default: drops metadata.managedFields and the kubectl.kubernetes.io/last-applied-configuration

@@ -5,6 +5,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/json/serialize.hpp>
 #include <map>
 #include <mutex>
 #include <set>
@@ -70,23 +71,47 @@ std::string object_key(const boost::json::object& object) {
 
 namespace detail {
 
-struct StoreState {
-  using Map = std::map<std::string, ObjectPtr, std::less<>>;
-  using Postings = std::unordered_map<std::string, std::set<std::string, std::less<>>>;
+// The object an entry holds: shared as is, or parsed from its text (the caller holds no lock).
+ObjectPtr materialize(const Entry& entry) {
+  if (entry.object || !entry.text) return entry.object;
+  return parse_compact(*entry.text);
+}
 
+using Postings = std::unordered_map<std::string, std::set<std::string, std::less<>>>;
+using Indexes = std::map<std::string, Postings, std::less<>>;
+using IndexFuncs = std::map<std::string, IndexFunc, std::less<>>;
+
+void index_into(Indexes& indexes, const IndexFuncs& funcs, const std::string& key,
+                const boost::json::object& object) {
+  for (auto& [name, func] : funcs) {
+    auto& postings = indexes[name];
+    for (auto& value : func(object)) postings[value].insert(key);
+  }
+}
+
+struct StoreState {
+  using Map = std::map<std::string, Entry, std::less<>>;
+
+  explicit StoreState(Storage s) : storage(s) {}
+
+  const Storage storage;
   mutable std::shared_mutex mutex;
   Map objects;
-  std::map<std::string, IndexFunc, std::less<>> index_funcs;
-  std::map<std::string, Postings, std::less<>> indexes;
+  IndexFuncs index_funcs;
+  Indexes indexes;
   bool ready = false;
   std::vector<std::shared_ptr<boost::asio::steady_timer>> ready_waiters;
 
+  Entry entry_for(const ObjectPtr& object) const {
+    if (storage == Storage::Shared) return {object, nullptr};
+    auto text = boost::json::serialize(*object);
+    text.shrink_to_fit();  // the serializer's spare capacity would be kept for the object's lifetime
+    return {nullptr, std::make_shared<const std::string>(std::move(text))};
+  }
+
   // Callers hold the unique lock.
   void index_add(const std::string& key, const boost::json::object& object) {
-    for (auto& [name, func] : index_funcs) {
-      auto& postings = indexes[name];
-      for (auto& value : func(object)) postings[value].insert(key);
-    }
+    index_into(indexes, index_funcs, key, object);
   }
   void index_remove(const std::string& key, const boost::json::object& object) {
     for (auto& [name, func] : index_funcs) {
@@ -99,43 +124,56 @@ struct StoreState {
       }
     }
   }
-  void rebuild_indexes() {
-    indexes.clear();
-    for (auto& [key, object] : objects) index_add(key, *object);
-  }
 };
+
+// Copies the entries under the shared lock and parses them after releasing it.
+template <class Collect>
+std::vector<ObjectPtr> read_entries(const StoreState& state, Collect collect) {
+  std::vector<Entry> entries;
+  {
+    std::shared_lock lock(state.mutex);
+    collect(entries);
+  }
+  std::vector<ObjectPtr> out;
+  out.reserve(entries.size());
+  for (auto& entry : entries) out.push_back(materialize(entry));
+  return out;
+}
 
 }  // namespace detail
 
 ObjectPtr Store::get(std::string_view key) const {
-  std::shared_lock lock(state_->mutex);
-  auto it = state_->objects.find(key);
-  return it == state_->objects.end() ? nullptr : it->second;
+  detail::Entry entry;
+  {
+    std::shared_lock lock(state_->mutex);
+    auto it = state_->objects.find(key);
+    if (it == state_->objects.end()) return nullptr;
+    entry = it->second;
+  }
+  return detail::materialize(entry);
 }
 
 ObjectPtr Store::get(std::string_view ns, std::string_view name) const { return get(object_key(ns, name)); }
 
 std::vector<ObjectPtr> Store::list() const {
-  std::shared_lock lock(state_->mutex);
-  std::vector<ObjectPtr> out;
-  out.reserve(state_->objects.size());
-  for (auto& [key, object] : state_->objects) out.push_back(object);
-  return out;
+  return detail::read_entries(*state_, [this](std::vector<detail::Entry>& entries) {
+    entries.reserve(state_->objects.size());
+    for (auto& [key, entry] : state_->objects) entries.push_back(entry);
+  });
 }
 
 std::vector<ObjectPtr> Store::by_index(std::string_view index, std::string_view value) const {
-  std::shared_lock lock(state_->mutex);
-  std::vector<ObjectPtr> out;
-  auto idx = state_->indexes.find(index);
-  if (idx == state_->indexes.end()) return out;
-  auto keys = idx->second.find(std::string(value));
-  if (keys == idx->second.end()) return out;
-  for (auto& key : keys->second) {
-    if (auto it = state_->objects.find(key); it != state_->objects.end()) out.push_back(it->second);
-  }
-  return out;
+  return detail::read_entries(*state_, [&](std::vector<detail::Entry>& entries) {
+    auto idx = state_->indexes.find(index);
+    if (idx == state_->indexes.end()) return;
+    auto keys = idx->second.find(std::string(value));
+    if (keys == idx->second.end()) return;
+    entries.reserve(keys->second.size());
+    for (auto& key : keys->second) {
+      if (auto it = state_->objects.find(key); it != state_->objects.end()) entries.push_back(it->second);
+    }
+  });
 }
-
 std::size_t Store::size() const {
   std::shared_lock lock(state_->mutex);
   return state_->objects.size();
@@ -166,8 +204,8 @@ boost::asio::awaitable<void> Store::wait_until_ready() const {
   }
 }
 
-Writer::Writer(Transform transform)
-    : state_(std::make_shared<detail::StoreState>()), transform_(std::move(transform)) {
+Writer::Writer(Transform transform, Storage storage)
+    : state_(std::make_shared<detail::StoreState>(storage)), transform_(std::move(transform)) {
   state_->index_funcs.emplace(std::string(kNamespaceIndex), namespace_index);
   state_->index_funcs.emplace(std::string(kOwnerIndex), owner_index);
 }
@@ -175,9 +213,14 @@ Writer::Writer(Transform transform)
 Writer::~Writer() = default;
 
 void Writer::add_index(std::string name, IndexFunc index) {
+  // Parsing (Text) happens before the lock; only this writer changes the contents meanwhile.
+  detail::IndexFuncs funcs{{name, index}};
+  detail::Indexes built;
+  for (auto& [key, entry] : state_->objects)
+    detail::index_into(built, funcs, key, *detail::materialize(entry));
   std::unique_lock lock(state_->mutex);
   state_->index_funcs[name] = std::move(index);
-  state_->rebuild_indexes();
+  state_->indexes[name] = std::move(built[name]);
 }
 
 Store Writer::store() const { return Store(state_); }
@@ -195,30 +238,41 @@ std::vector<Change> Writer::apply(const watcher::Event& event) {
       auto object = transform_ ? transform_(event.object) : event.object;
       auto key = object_key(*object);
       if (key.empty()) break;
-      buffer_.insert_or_assign(std::move(key), std::move(object));
+      buffer_.insert_or_assign(std::move(key), state_->entry_for(object));
       break;
     }
     case EventType::InitDone: {
+      // The diff and the new indexes are computed before the exclusive lock (parsing in Text mode
+      // must not stall readers); readers never change the contents, and only this writer does.
+      auto& old = state_->objects;
+      detail::Indexes indexes;
+      for (auto& [key, entry] : buffer_) {
+        auto object = detail::materialize(entry);
+        detail::index_into(indexes, state_->index_funcs, key, *object);
+        auto it = old.find(key);
+        if (it == old.end()) {
+          changes.push_back({nullptr, std::move(object)});
+          continue;
+        }
+        // The same text is the same object state; otherwise compare resourceVersions.
+        if (entry.text && it->second.text && *entry.text == *it->second.text) continue;
+        auto previous = detail::materialize(it->second);
+        // Unchanged resourceVersion = the same object state: nothing for handlers to do.
+        if (resource_version_of(previous) == resource_version_of(object) &&
+            !resource_version_of(object).empty()) {
+          continue;
+        }
+        changes.push_back({std::move(previous), std::move(object)});
+      }
+      for (auto& [key, entry] : old) {
+        if (!buffer_.contains(key)) changes.push_back({detail::materialize(entry), nullptr});
+      }
       std::vector<std::shared_ptr<boost::asio::steady_timer>> waiters;
       {
         std::unique_lock lock(state_->mutex);
-        auto& old = state_->objects;
-        for (auto& [key, object] : buffer_) {
-          auto it = old.find(key);
-          ObjectPtr previous = it == old.end() ? nullptr : it->second;
-          // Unchanged resourceVersion = the same object state: nothing for handlers to do.
-          if (previous && resource_version_of(previous) == resource_version_of(object) &&
-              !resource_version_of(object).empty()) {
-            continue;
-          }
-          changes.push_back({std::move(previous), object});
-        }
-        for (auto& [key, object] : old) {
-          if (!buffer_.contains(key)) changes.push_back({object, nullptr});
-        }
         // The swap: readers see the old map or the new one, never a mix.
         state_->objects.swap(buffer_);
-        state_->rebuild_indexes();
+        state_->indexes.swap(indexes);
         state_->ready = true;
         waiters.swap(state_->ready_waiters);
       }
@@ -231,14 +285,14 @@ std::vector<Change> Writer::apply(const watcher::Event& event) {
       auto object = transform_ ? transform_(event.object) : event.object;
       auto key = object_key(*object);
       if (key.empty()) break;
-      std::unique_lock lock(state_->mutex);
-      auto [it, inserted] = state_->objects.try_emplace(key, object);
+      auto entry = state_->entry_for(object);
       ObjectPtr previous;
-      if (!inserted) {
-        previous = std::move(it->second);
-        state_->index_remove(key, *previous);
-        it->second = object;
+      if (auto it = state_->objects.find(key); it != state_->objects.end()) {
+        previous = detail::materialize(it->second);
       }
+      std::unique_lock lock(state_->mutex);
+      if (previous) state_->index_remove(key, *previous);
+      state_->objects.insert_or_assign(key, std::move(entry));
       state_->index_add(key, *object);
       changes.push_back({std::move(previous), std::move(object)});
       break;
@@ -247,10 +301,11 @@ std::vector<Change> Writer::apply(const watcher::Event& event) {
       if (!event.object) break;
       auto key = object_key(*event.object);
       if (key.empty()) break;
-      std::unique_lock lock(state_->mutex);
-      ObjectPtr previous = event.object;
-      if (auto it = state_->objects.find(key); it != state_->objects.end()) {
-        previous = std::move(it->second);
+      auto it = state_->objects.find(key);
+      // Deleting an unknown object still reports it so handlers can map it to a key.
+      ObjectPtr previous = it == state_->objects.end() ? event.object : detail::materialize(it->second);
+      if (it != state_->objects.end()) {
+        std::unique_lock lock(state_->mutex);
         state_->index_remove(key, *previous);
         state_->objects.erase(it);
       }

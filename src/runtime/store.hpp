@@ -1,12 +1,17 @@
 #pragma once
 // The reflector's cache (kube-rs reflector::store / client-go Indexer): one Writer fed by a watcher,
-// any number of cheap read-only Store handles sharing immutable objects.
+// any number of cheap read-only Store handles over immutable objects.
 //  - A relist (InitStart, InitApply..., InitDone) is buffered and swapped in as one step at InitDone,
 //    so readers never see half-old, half-new contents and objects deleted while the watch was down
 //    disappear (the swap reports them as deletions).
 //  - A ready latch opens at the first InitDone and stays open (client-go HasSynced).
 //  - Indexes: "namespace" and "owner" (ownerReferences[].uid) are built in; custom ones map an
 //    object to any number of index values (e.g. "the Deployments a policy targets").
+//  - Storage::Text (the default) keeps each cached object as its transformed JSON text and parses it on
+//    every read, outside the lock: a cached object then costs about half its JSON, where compact
+//    Boost.JSON objects cost more than their JSON (runtime_store_bench). Every read returns a new,
+//    independent object, as controller-runtime's cache deep-copies on every read. Storage::Shared
+//    keeps the (compact) objects themselves and hands out the same pointer to every reader.
 //  - A transform runs before caching to drop what controllers never read and store the rest compactly
 //    (controller-runtime's cache TransformFunc; see cache_transform.hpp), e.g. metadata.managedFields.
 #include <boost/asio/awaitable.hpp>
@@ -39,9 +44,17 @@ struct Change {
   ObjectPtr new_object;
 };
 
+// How the cache holds objects at rest (see above).
+enum class Storage { Text, Shared };
+
 namespace detail {
 struct StoreState;
-}
+// One cached object: object (Storage::Shared) or its JSON text (Storage::Text).
+struct Entry {
+  ObjectPtr object;
+  std::shared_ptr<const std::string> text;
+};
+}  // namespace detail
 
 class Store {
  public:
@@ -65,7 +78,7 @@ class Store {
 
 class Writer {
  public:
-  explicit Writer(Transform transform = strip_for_cache);
+  explicit Writer(Transform transform = strip_for_cache, Storage storage = Storage::Text);
   ~Writer();
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
@@ -73,6 +86,7 @@ class Writer {
   // Registers an index (an existing name is replaced); existing contents are indexed at once.
   void add_index(std::string name, IndexFunc index);
   // Applies one watcher event and returns what changed (an InitDone returns the diff of the swap).
+  // One thread at a time: the writer reads its own contents without the lock.
   std::vector<Change> apply(const watcher::Event& event);
   Store store() const;
 
@@ -80,7 +94,7 @@ class Writer {
   std::shared_ptr<detail::StoreState> state_;
   Transform transform_;
   // Objects of a relist in progress (InitStart..InitDone); invisible to readers until the swap.
-  std::map<std::string, ObjectPtr, std::less<>> buffer_;
+  std::map<std::string, detail::Entry, std::less<>> buffer_;
 };
 
 }  // namespace rollguard::runtime

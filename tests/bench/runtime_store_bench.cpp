@@ -80,10 +80,10 @@ struct Cache {
 
 // Lists `wire` into a new Writer as a watcher's initial list does, each object decoded as the watcher
 // decodes it; the decoded object is released once the transform has copied what it keeps.
-Cache fill(const std::vector<std::string>& wire, Transform transform) {
+Cache fill(const std::vector<std::string>& wire, Transform transform, Storage storage) {
   Cache cache;
   const long long before = g_live_bytes.load();
-  cache.writer = std::make_unique<Writer>(std::move(transform));
+  cache.writer = std::make_unique<Writer>(std::move(transform), storage);
   cache.writer->apply({watcher::EventType::InitStart, nullptr});
   for (auto& w : wire) {
     auto object = std::make_shared<const boost::json::object>(boost::json::parse(w).as_object());
@@ -100,7 +100,8 @@ double sum_sizes(const std::vector<std::string>& wire) {
   return total;
 }
 
-// Args: kind (0 Deployment, 1 ReplicaSet), cached (0 as received, 1 strip_for_cache, 2 slim_*).
+// Args: kind (0 Deployment, 1 ReplicaSet), cached (0 as received, 1 strip_for_cache, 2 slim_*),
+// storage (0 Text: JSON text at rest, 1 Shared: compact objects).
 // cached_over_json compares with the full object's JSON, cached_over_kept with the JSON of what is kept.
 void BM_StoreBytesPerObject(benchmark::State& state) {
   const auto kind = static_cast<Kind>(state.range(0));
@@ -110,7 +111,8 @@ void BM_StoreBytesPerObject(benchmark::State& state) {
   double cached = 0;
   double kept_json = 0;
   for (auto _ : state) {
-    auto cache = fill(wire, transform_for(kind, static_cast<Cached>(state.range(1))));
+    auto cache = fill(wire, transform_for(kind, static_cast<Cached>(state.range(1))),
+                      static_cast<Storage>(state.range(2)));
     cached = static_cast<double>(cache.bytes);
     kept_json = 0;
     for (auto& object : cache.writer->store().list()) {
@@ -126,21 +128,24 @@ void BM_StoreBytesPerObject(benchmark::State& state) {
   state.counters["cached_over_kept"] = cached / kept_json;
 }
 BENCHMARK(BM_StoreBytesPerObject)
-    ->ArgsProduct({{kDeployment, kReplicaSet}, {kAsReceived, kStripped, kSlim}})
-    ->ArgNames({"kind", "cached"})
+    ->ArgsProduct({{kDeployment, kReplicaSet},
+                   {kAsReceived, kStripped, kSlim},
+                   {static_cast<int>(Storage::Text), static_cast<int>(Storage::Shared)}})
+    ->ArgNames({"kind", "cached", "storage"})
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);
 
-// One replica's whole cache: 10,000 Deployments and 30,000 ReplicaSets, in MiB.
+// One replica's whole cache: 10,000 Deployments and 30,000 ReplicaSets, in MiB. Args: cached, storage.
 void BM_StoreTotal(benchmark::State& state) {
   const auto cached = static_cast<Cached>(state.range(0));
+  const auto storage = static_cast<Storage>(state.range(1));
   const auto deployments = wire_objects(kDeployment);
   const auto replicasets = wire_objects(kReplicaSet);
   const double json_bytes = sum_sizes(deployments) + sum_sizes(replicasets);
   double bytes = 0;
   for (auto _ : state) {
-    auto d = fill(deployments, transform_for(kDeployment, cached));
-    auto r = fill(replicasets, transform_for(kReplicaSet, cached));
+    auto d = fill(deployments, transform_for(kDeployment, cached), storage);
+    auto r = fill(replicasets, transform_for(kReplicaSet, cached), storage);
     bytes = static_cast<double>(d.bytes + r.bytes);
     benchmark::DoNotOptimize(d.writer->store().size() + r.writer->store().size());
   }
@@ -150,16 +155,15 @@ void BM_StoreTotal(benchmark::State& state) {
   state.counters["cached_over_json"] = bytes / json_bytes;
 }
 BENCHMARK(BM_StoreTotal)
-    ->Arg(kAsReceived)
-    ->Arg(kStripped)
-    ->Arg(kSlim)
-    ->ArgName("cached")
+    ->ArgsProduct({{kAsReceived, kStripped, kSlim},
+                   {static_cast<int>(Storage::Text), static_cast<int>(Storage::Shared)}})
+    ->ArgNames({"cached", "storage"})
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);
 
-// For comparison, not what the store does: the slimmed objects kept as their JSON text (one exact-size
-// block each, no maps) and parsed again on every read, as a store that keeps objects serialized at
-// rest would. Arg: kind. Reports bytes per object and the cost of one read (parse).
+// The floor under Storage::Text: the slimmed objects kept as their JSON text (one exact-size block each,
+// no maps or indexes) and parsed again on every read. Arg: kind. Reports bytes per object and the
+// cost of one read (a plain heap parse; the store parses into one block, see BM_StoreRead).
 void BM_SerializedAtRest(benchmark::State& state) {
   const auto kind = static_cast<Kind>(state.range(0));
   const auto wire = wire_objects(kind);
@@ -191,19 +195,83 @@ void BM_SerializedAtRest(benchmark::State& state) {
 }
 BENCHMARK(BM_SerializedAtRest)->Arg(kDeployment)->Arg(kReplicaSet)->ArgName("kind");
 
-// MODIFIED events for 10k Deployments through step -> Writer::apply (transform included) ->
-// controller handler -> queue add. Arg: cached (0 as received, 1 strip_for_cache, 2 slim_deployment).
+// Reads from one replica's slim cache (10k Deployments, 30k ReplicaSets). Args: read (0 get of one
+// Deployment by key, 1 by_index "owner" of one Deployment = its 3 ReplicaSets), storage.
+// Text mode parses each object read; read_bytes_per_object is what one read allocates (its parse
+// block) and exact_over_text the size of a compact() copy of it over its text (the block it needs).
+void BM_StoreRead(benchmark::State& state) {
+  const bool by_owner = state.range(0) == 1;
+  const auto storage = static_cast<Storage>(state.range(1));
+  const auto deployments = wire_objects(kDeployment);
+  const auto replicasets = wire_objects(kReplicaSet);
+  auto d = fill(deployments, transform_for(kDeployment, kSlim), storage);
+  auto r = fill(replicasets, transform_for(kReplicaSet, kSlim), storage);
+  std::vector<std::string> keys;
+  std::vector<std::string> uids;
+  for (auto& w : deployments) {
+    auto object = boost::json::parse(w).as_object();
+    keys.push_back(object_key(object));
+    uids.emplace_back(object.at("metadata").at("uid").as_string());
+  }
+  const Store deployment_store = d.writer->store();
+  const Store replicaset_store = r.writer->store();
+  std::size_t i = 0;
+  std::int64_t objects = 0;
+  for (auto _ : state) {
+    if (by_owner) {
+      auto owned = replicaset_store.by_index(kOwnerIndex, uids[i]);
+      objects += static_cast<std::int64_t>(owned.size());
+      benchmark::DoNotOptimize(owned.data());
+    } else {
+      auto object = deployment_store.get(keys[i]);
+      objects += object ? 1 : 0;
+      benchmark::DoNotOptimize(object.get());
+    }
+    i = (i + 1) % keys.size();
+  }
+  state.counters["objects_per_read"] = static_cast<double>(objects) / static_cast<double>(state.iterations());
+  const Store& sample_store = by_owner ? replicaset_store : deployment_store;
+  double read_bytes = 0;
+  double exact_bytes = 0;
+  double text_bytes = 0;
+  for (std::size_t k = 0; k < 100; ++k) {
+    auto before = g_live_bytes.load();
+    auto object = by_owner ? sample_store.by_index(kOwnerIndex, uids[k]).at(0) : sample_store.get(keys[k]);
+    read_bytes += static_cast<double>(g_live_bytes.load() - before);
+    before = g_live_bytes.load();
+    auto exact = compact(*object);
+    exact_bytes += static_cast<double>(g_live_bytes.load() - before);
+    text_bytes += static_cast<double>(boost::json::serialize(*object).size());
+  }
+  state.counters["read_bytes_per_object"] = read_bytes / 100;
+  state.counters["exact_over_text"] = exact_bytes / text_bytes;
+}
+BENCHMARK(BM_StoreRead)
+    ->ArgsProduct({{0, 1}, {static_cast<int>(Storage::Text), static_cast<int>(Storage::Shared)}})
+    ->ArgNames({"by_owner", "storage"});
+
+// MODIFIED events for 10k Deployments, all already cached (so Text mode parses each previous object
+// for its Change), through step -> Writer::apply (transform included) -> controller handler -> queue
+// add. Args: cached (0 as received, 1 strip_for_cache, 2 slim_deployment),
+// storage (0 Text, 1 Shared).
 void BM_EventThroughput(benchmark::State& state) {
   const auto wire = wire_objects(kDeployment);
   const auto transform = transform_for(kDeployment, static_cast<Cached>(state.range(0)));
+  const auto storage = static_cast<Storage>(state.range(1));
   std::vector<kube::WatchEvent> events;
   events.reserve(wire.size());
   for (auto& w : wire) events.push_back({kube::WatchEventType::Modified, boost::json::parse(w).as_object()});
+  std::vector<ObjectPtr> initial;
+  for (auto& w : wire)
+    initial.push_back(std::make_shared<const boost::json::object>(boost::json::parse(w).as_object()));
   auto clock = std::make_shared<FakeClock>();
   std::int64_t processed = 0;
   for (auto _ : state) {
     state.PauseTiming();
-    Writer writer(transform);
+    Writer writer(transform, storage);
+    writer.apply({watcher::EventType::InitStart, nullptr});
+    for (auto& o : initial) writer.apply({watcher::EventType::InitApply, o});
+    writer.apply({watcher::EventType::InitDone, nullptr});
     WorkQueue queue(clock);
     auto copies = events;
     watcher::State machine = watcher::Watching{"1"};
@@ -224,10 +292,9 @@ void BM_EventThroughput(benchmark::State& state) {
   state.SetItemsProcessed(processed);
 }
 BENCHMARK(BM_EventThroughput)
-    ->Arg(kAsReceived)
-    ->Arg(kStripped)
-    ->Arg(kSlim)
-    ->ArgName("cached")
+    ->ArgsProduct({{kAsReceived, kStripped, kSlim},
+                   {static_cast<int>(Storage::Text), static_cast<int>(Storage::Shared)}})
+    ->ArgNames({"cached", "storage"})
     ->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -2,10 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
+#include <map>
+#include <thread>
+#include <vector>
 
 namespace rollguard::runtime {
 namespace {
@@ -34,14 +38,17 @@ void relist(Writer& w, const std::vector<ObjectPtr>& objects) {
   w.apply({EventType::InitDone, nullptr});
 }
 
-TEST(Store, KeysAreNamespaceSlashNameOrNameWhenClusterScoped) {
+// Every semantic holds for both ways of keeping objects at rest.
+class StoreTest : public ::testing::TestWithParam<Storage> {};
+
+TEST(StoreKey, KeysAreNamespaceSlashNameOrNameWhenClusterScoped) {
   EXPECT_EQ(object_key(*make("prod", "web", "1")), "prod/web");
   EXPECT_EQ(object_key(json::object{{"metadata", json::object{{"name", "node-1"}}}}), "node-1");
   EXPECT_EQ(object_key(json::object{{"metadata", 5}}), "");
 }
 
-TEST(Store, NotReadyUntilTheFirstInitDoneAndRelistIsInvisibleUntilThen) {
-  Writer writer;
+TEST_P(StoreTest, NotReadyUntilTheFirstInitDoneAndRelistIsInvisibleUntilThen) {
+  Writer writer(strip_for_cache, GetParam());
   Store store = writer.store();
   EXPECT_FALSE(store.is_ready());
   writer.apply({EventType::InitStart, nullptr});
@@ -53,8 +60,8 @@ TEST(Store, NotReadyUntilTheFirstInitDoneAndRelistIsInvisibleUntilThen) {
   ASSERT_NE(store.get("prod", "a"), nullptr);
 }
 
-TEST(Store, RelistSwapReportsDeletesThatHappenedWhileDisconnected) {
-  Writer writer;
+TEST_P(StoreTest, RelistSwapReportsDeletesThatHappenedWhileDisconnected) {
+  Writer writer(strip_for_cache, GetParam());
   Store store = writer.store();
   relist(writer, {make("prod", "a", "1"), make("prod", "b", "2"), make("prod", "c", "3")});
   // Reconnect: b was deleted, c changed, d created while we were away.
@@ -78,8 +85,8 @@ TEST(Store, RelistSwapReportsDeletesThatHappenedWhileDisconnected) {
   EXPECT_EQ(seen["d"], std::make_pair(false, true));
 }
 
-TEST(Store, RestartedListDropsThePartialBuffer) {
-  Writer writer;
+TEST_P(StoreTest, RestartedListDropsThePartialBuffer) {
+  Writer writer(strip_for_cache, GetParam());
   Store store = writer.store();
   writer.apply({EventType::InitStart, nullptr});
   writer.apply({EventType::InitApply, make("prod", "stale", "1")});
@@ -88,8 +95,8 @@ TEST(Store, RestartedListDropsThePartialBuffer) {
   EXPECT_EQ(store.get("prod", "stale"), nullptr);
 }
 
-TEST(Store, ApplyAndDeleteReportOldAndNew) {
-  Writer writer;
+TEST_P(StoreTest, ApplyAndDeleteReportOldAndNew) {
+  Writer writer(strip_for_cache, GetParam());
   Store store = writer.store();
   relist(writer, {});
   auto created = writer.apply({EventType::Apply, make("prod", "a", "1")});
@@ -110,8 +117,8 @@ TEST(Store, ApplyAndDeleteReportOldAndNew) {
   EXPECT_EQ(name(unknown[0].old_object), "zz");
 }
 
-TEST(Store, NamespaceAndOwnerIndexesFollowUpdates) {
-  Writer writer;
+TEST_P(StoreTest, NamespaceAndOwnerIndexesFollowUpdates) {
+  Writer writer(strip_for_cache, GetParam());
   Store store = writer.store();
   relist(writer,
          {make("prod", "rs1", "1", "uid-a"), make("prod", "rs2", "1", "uid-a"), make("dev", "rs3", "1")});
@@ -126,8 +133,8 @@ TEST(Store, NamespaceAndOwnerIndexesFollowUpdates) {
   EXPECT_TRUE(store.by_index("nope", "x").empty());
 }
 
-TEST(Store, CustomIndexAddedLaterIndexesExistingObjects) {
-  Writer writer;
+TEST_P(StoreTest, CustomIndexAddedLaterIndexesExistingObjects) {
+  Writer writer(strip_for_cache, GetParam());
   Store store = writer.store();
   json::object policy{
       {"metadata", json::object{{"namespace", "prod"}, {"name", "p1"}, {"resourceVersion", "1"}}},
@@ -146,7 +153,7 @@ TEST(Store, CustomIndexAddedLaterIndexesExistingObjects) {
   EXPECT_EQ(name(hits[0]), "p1");
 }
 
-TEST(Store, TransformDropsManagedFieldsAndLastApplied) {
+TEST_P(StoreTest, TransformDropsManagedFieldsAndLastApplied) {
   json::object annotations{{"kubectl.kubernetes.io/last-applied-configuration", "{...}"}, {"keep", "me"}};
   json::object o{
       {"metadata", json::object{{"namespace", "prod"},
@@ -154,7 +161,7 @@ TEST(Store, TransformDropsManagedFieldsAndLastApplied) {
                                 {"resourceVersion", "1"},
                                 {"managedFields", json::array{json::object{{"manager", "kubectl"}}}},
                                 {"annotations", annotations}}}};
-  Writer writer;
+  Writer writer(strip_for_cache, GetParam());
   relist(writer, {std::make_shared<const json::object>(o)});
   auto cached = writer.store().get("prod", "a");
   ASSERT_NE(cached, nullptr);
@@ -163,12 +170,12 @@ TEST(Store, TransformDropsManagedFieldsAndLastApplied) {
   EXPECT_FALSE(
       metadata.at("annotations").as_object().contains("kubectl.kubernetes.io/last-applied-configuration"));
   EXPECT_TRUE(metadata.at("annotations").as_object().contains("keep"));
-  EXPECT_TRUE(is_compact(*cached));
+  EXPECT_TRUE(is_compact(*cached));  // read-only storage, safe to copy from on any thread
 }
 
-TEST(Store, WaitUntilReadyCompletesAtInitDone) {
+TEST_P(StoreTest, WaitUntilReadyCompletesAtInitDone) {
   boost::asio::io_context io;
-  Writer writer;
+  Writer writer(strip_for_cache, GetParam());
   bool done = false;
   boost::asio::co_spawn(
       io,
@@ -183,6 +190,94 @@ TEST(Store, WaitUntilReadyCompletesAtInitDone) {
   io.poll();
   EXPECT_TRUE(done);
 }
+
+TEST_P(StoreTest, GetReturnsWhatWasAppliedAfterTheTransform) {
+  auto applied = std::make_shared<const json::object>(json::object{
+      {"metadata", json::object{{"namespace", "prod"},
+                                {"name", "a"},
+                                {"resourceVersion", "1"},
+                                {"managedFields", json::array{json::object{{"manager", "kubectl"}}}},
+                                {"labels", json::object{{"app", "web"}}}}},
+      {"spec", json::object{{"replicas", 3}, {"paused", false}, {"ratio", 0.25}, {"none", nullptr}}},
+      {"status", json::object{{"conditions", json::array{json::object{{"type", "Available"}}}}}}});
+  Writer writer(strip_for_cache, GetParam());
+  relist(writer, {applied});
+  auto expected = strip_for_cache(applied);
+  auto cached = writer.store().get("prod", "a");
+  ASSERT_NE(cached, nullptr);
+  EXPECT_EQ(*cached, *expected);
+  ASSERT_EQ(writer.store().list().size(), 1u);
+  EXPECT_EQ(*writer.store().list()[0], *expected);
+  ASSERT_EQ(writer.store().by_index(kNamespaceIndex, "prod").size(), 1u);
+  EXPECT_EQ(*writer.store().by_index(kNamespaceIndex, "prod")[0], *expected);
+  auto changes = writer.apply({EventType::Apply, make("prod", "a", "2")});
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(*changes[0].old_object, *expected);
+  EXPECT_EQ(*changes[0].new_object, *writer.store().get("prod", "a"));
+}
+
+TEST_P(StoreTest, ReadsAreIndependentInTextModeAndSharedInSharedMode) {
+  Writer writer(strip_for_cache, GetParam());
+  relist(writer, {make("prod", "a", "1")});
+  auto first = writer.store().get("prod", "a");
+  auto second = writer.store().get("prod", "a");
+  ASSERT_NE(first, nullptr);
+  ASSERT_NE(second, nullptr);
+  EXPECT_EQ(*first, *second);
+  if (GetParam() == Storage::Shared) {
+    EXPECT_EQ(first, second);
+    return;
+  }
+  EXPECT_NE(first, second);
+  // Each read has its own storage: what one reader copies or keeps touches no other reader's.
+  EXPECT_NE(first->storage().get(), second->storage().get());
+  // The objects outlive the cache.
+  writer.apply({EventType::Delete, make("prod", "a", "2")});
+  EXPECT_EQ(rv(second), "1");
+}
+
+TEST_P(StoreTest, ReadersOnSeveralThreadsWhileTheWriterApplies) {
+  Writer writer(strip_for_cache, GetParam());
+  Store store = writer.store();
+  relist(writer, {make("prod", "a", "0", "uid-a"), make("prod", "b", "0", "uid-a")});
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> readers;
+  std::vector<int> bad(3, 0);
+  for (int t = 0; t < 3; ++t) {
+    readers.emplace_back([&, t] {
+      while (!stop.load()) {
+        // "a" is always present: only its resourceVersion moves, and never backwards.
+        auto a = store.get("prod", "a");
+        if (!a || name(a) != "a") ++bad[t];
+        for (auto& o : store.list()) {
+          if (object_key(*o).empty()) ++bad[t];
+        }
+        for (auto& o : store.by_index(kOwnerIndex, "uid-a")) {
+          json::object copy = *o;  // copies allocate through the read object's storage
+          copy["extra"] = "x";
+          if (copy.at("metadata").at("namespace") != "prod") ++bad[t];
+        }
+      }
+    });
+  }
+  for (int i = 1; i <= 300; ++i) {
+    auto v = std::to_string(i);
+    writer.apply({EventType::Apply, make("prod", "a", v, "uid-a")});
+    writer.apply({EventType::Apply, make("prod", "c" + std::to_string(i % 7), v, "uid-a")});
+    if (i % 3 == 0) writer.apply({EventType::Delete, make("prod", "c" + std::to_string(i % 5), v)});
+    if (i % 50 == 0) relist(writer, {make("prod", "a", v, "uid-a"), make("prod", "b", v, "uid-a")});
+  }
+  stop = true;
+  for (auto& r : readers) r.join();
+  EXPECT_EQ(bad, std::vector<int>(3, 0));
+  EXPECT_EQ(rv(store.get("prod", "a")), "300");
+  EXPECT_EQ(store.by_index(kOwnerIndex, "uid-a").size(), store.size());
+}
+
+INSTANTIATE_TEST_SUITE_P(Storage, StoreTest, ::testing::Values(Storage::Text, Storage::Shared),
+                         [](const ::testing::TestParamInfo<Storage>& info) {
+                           return info.param == Storage::Text ? "Text" : "Shared";
+                         });
 
 }  // namespace
 }  // namespace rollguard::runtime

@@ -161,25 +161,44 @@ TEST(CacheTransform, StripForCacheCopiesOnlyWhatIsNotYetCompactOrStillHasSomethi
 }
 
 TEST(CacheTransform, WriterCachesSlimObjectsAndReportsThemInChanges) {
-  Writer writer(slim_deployment);
-  writer.apply({EventType::InitStart, nullptr});
-  writer.apply({EventType::InitApply, parse(bench::make_deployment(1))});
-  writer.apply({EventType::InitDone, nullptr});
-  auto first = writer.store().get("team-1", "service-1");
-  ASSERT_NE(first, nullptr);
-  EXPECT_TRUE(is_compact(*first));
-  EXPECT_FALSE(first->at("spec").as_object().contains("template"));
+  for (auto storage : {Storage::Text, Storage::Shared}) {
+    SCOPED_TRACE(storage == Storage::Text ? "Text" : "Shared");
+    Writer writer(slim_deployment, storage);
+    writer.apply({EventType::InitStart, nullptr});
+    writer.apply({EventType::InitApply, parse(bench::make_deployment(1))});
+    writer.apply({EventType::InitDone, nullptr});
+    auto first = writer.store().get("team-1", "service-1");
+    ASSERT_NE(first, nullptr);
+    EXPECT_TRUE(is_compact(*first));
+    EXPECT_FALSE(first->at("spec").as_object().contains("template"));
+    EXPECT_EQ(*first, *slim_deployment(parse(bench::make_deployment(1))));
 
-  auto next = std::make_shared<json::object>(json::parse(bench::make_deployment(1)).as_object());
-  next->at("metadata").as_object()["resourceVersion"] = "9999999";
-  auto changes = writer.apply({EventType::Apply, next});
-  ASSERT_EQ(changes.size(), 1u);
-  EXPECT_EQ(changes[0].old_object, first);
-  EXPECT_EQ(changes[0].new_object, writer.store().get("team-1", "service-1"));
-  EXPECT_EQ(changes[0].new_object->at("metadata").at("resourceVersion"), "9999999");
-  EXPECT_FALSE(changes[0].new_object->at("metadata").as_object().contains("managedFields"));
-  // The replaced object stays whole for whoever still holds it.
-  EXPECT_EQ(first->at("metadata").at("resourceVersion"), "1000001");
+    auto next = std::make_shared<json::object>(json::parse(bench::make_deployment(1)).as_object());
+    next->at("metadata").as_object()["resourceVersion"] = "9999999";
+    auto changes = writer.apply({EventType::Apply, next});
+    ASSERT_EQ(changes.size(), 1u);
+    EXPECT_EQ(*changes[0].old_object, *first);
+    EXPECT_EQ(*changes[0].new_object, *writer.store().get("team-1", "service-1"));
+    EXPECT_EQ(changes[0].new_object->at("metadata").at("resourceVersion"), "9999999");
+    EXPECT_FALSE(changes[0].new_object->at("metadata").as_object().contains("managedFields"));
+    // The replaced object stays whole for whoever still holds it.
+    EXPECT_EQ(first->at("metadata").at("resourceVersion"), "1000001");
+  }
+}
+
+TEST(CacheTransform, ParseCompactEqualsAPlainParseAndIsSealed) {
+  for (const auto& text : {bench::make_deployment(3), bench::make_replicaset(3, 3), std::string("{}")}) {
+    auto out = parse_compact(text);
+    EXPECT_TRUE(is_compact(*out));
+    EXPECT_EQ(*out, json::parse(text).as_object());
+    // Copies allocate past the sealed block and outlive it.
+    json::object copy = *out;
+    out.reset();
+    copy["extra"] = std::string(100, 'z');
+    EXPECT_EQ(copy.erase("extra"), 1u);
+    EXPECT_EQ(copy, json::parse(text).as_object());
+  }
+  EXPECT_THROW(parse_compact("[1]"), std::invalid_argument);
 }
 
 }  // namespace
