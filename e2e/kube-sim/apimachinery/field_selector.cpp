@@ -94,17 +94,25 @@ Result<FieldSelector> parse_field_selector(std::string_view text, std::span<cons
   return sel;
 }
 
-bool matches(const FieldSelector& selector, const json::value& object) {
+namespace {
+// The value at a dotted path, or nullptr when a step is missing or not an object.
+const json::value* field_at(const json::object& object, std::string_view path) {
+  const json::object* current_object = &object;
+  const json::value* current = nullptr;
+  while (!path.empty()) {
+    if (current_object == nullptr) return nullptr;
+    const auto dot = path.find('.');
+    current = current_object->if_contains(path.substr(0, dot));
+    path = dot == std::string_view::npos ? std::string_view() : path.substr(dot + 1);
+    current_object = current != nullptr ? current->if_object() : nullptr;
+  }
+  return current;
+}
+}  // namespace
+
+bool matches(const FieldSelector& selector, const json::object& object) {
   for (const auto& req : selector.requirements) {
-    const json::value* cur = &object;
-    std::string_view path = req.field;
-    while (cur != nullptr && !path.empty()) {
-      auto dot = path.find('.');
-      std::string_view part = path.substr(0, dot);
-      path = dot == std::string_view::npos ? std::string_view() : path.substr(dot + 1);
-      const auto* obj = cur->if_object();
-      cur = obj ? obj->if_contains(part) : nullptr;
-    }
+    const json::value* cur = field_at(object, req.field);
     std::string actual;
     if (cur != nullptr) {
       if (cur->is_string())
@@ -119,6 +127,11 @@ bool matches(const FieldSelector& selector, const json::value& object) {
     if ((actual == req.value) == req.negated) return false;
   }
   return true;
+}
+
+bool matches(const FieldSelector& selector, const json::value& object) {
+  static const json::object kEmpty;
+  return matches(selector, object.is_object() ? object.get_object() : kEmpty);
 }
 
 }  // namespace kubesim::apimachinery

@@ -55,6 +55,7 @@ struct FieldSelector {
 Result<FieldSelector> parse_field_selector(std::string_view text,
                                            std::span<const std::string> extra_fields = {});
 // Reads the dotted field path from the object; a missing field compares as "".
+bool matches(const FieldSelector& selector, const boost::json::object& object);
 bool matches(const FieldSelector& selector, const boost::json::value& object);
 
 }  // namespace kubesim::apimachinery

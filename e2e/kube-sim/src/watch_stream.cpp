@@ -20,7 +20,8 @@ bool WatchFilter::matches(const json::object& object) const {
       if (const auto* lv = m->as_object().if_contains("labels"); lv && lv->is_object()) l = &lv->as_object();
     if (!apimachinery::matches(*labels, l)) return false;
   }
-  if (fields && !apimachinery::matches(*fields, json::value(object))) return false;
+  // The object itself, not a json::value copy of it: lists with a fieldSelector test every object.
+  if (fields && !apimachinery::matches(*fields, object)) return false;
   return true;
 }
 

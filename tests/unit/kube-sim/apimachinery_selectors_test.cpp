@@ -137,6 +137,25 @@ TEST(ApimachineryFieldSelector, MissingFieldComparesAsEmpty) {
   EXPECT_FALSE(matches(*sel, json::parse(R"({"metadata":{"namespace":"x"}})")));
 }
 
+TEST(ApimachineryFieldSelector, ObjectAndValueFormsAgreeIncludingPathsThroughNonObjects) {
+  std::vector<std::string> extra{"status.phase", "spec.nodeName", "metadata.name.first"};
+  const auto object = json::parse(R"({"metadata":{"name":"a"},"status":{"phase":"Running"},"spec":7})");
+  for (const char* text : {"status.phase=Running", "status.phase=Pending", "spec.nodeName=",
+                           "spec.nodeName!=", "metadata.name.first=", "metadata.name.first=a"}) {
+    auto sel = parse_field_selector(text, extra);
+    ASSERT_TRUE(sel.has_value()) << text;
+    EXPECT_EQ(matches(*sel, object), matches(*sel, object.as_object())) << text;
+  }
+  // A path through a non-object (spec is a number, metadata.name a string) compares as "".
+  auto through_number = parse_field_selector("spec.nodeName=", extra);
+  EXPECT_TRUE(matches(*through_number, object.as_object()));
+  auto through_string = parse_field_selector("metadata.name.first=a", extra);
+  EXPECT_FALSE(matches(*through_string, object.as_object()));
+  // A value that is not an object has no fields at all.
+  auto name = parse_field_selector("metadata.name=");
+  EXPECT_TRUE(matches(*name, json::value(3)));
+}
+
 TEST(ApimachineryFieldSelector, EscapedValue) {
   auto sel = parse_field_selector(R"(metadata.name=a\,b\=c)");
   ASSERT_TRUE(sel.has_value()) << sel.error().message;
