@@ -46,6 +46,7 @@ HttpResponse put_faults(const HttpRequest& request, AdminActions& actions) {
 bool is_admin_path(const std::string& path) { return path == "/admin" || path.rfind("/admin/", 0) == 0; }
 
 HttpResponse handle_admin(const HttpRequest& request, AdminActions& actions) {
+  if (!actions.api.authorized(request)) return error_reply(unauthorized());
   const auto& method = request.method;
   if (request.path == "/admin/faults") {
     if (method == "GET") return json_reply(200, actions.faults.describe());
@@ -59,13 +60,13 @@ HttpResponse handle_admin(const HttpRequest& request, AdminActions& actions) {
   }
   if (request.path == "/admin/compact") {
     if (method != "POST") return error_reply(method_not_allowed("/admin/compact accepts POST"));
-    actions.store.compact();
+    actions.api.store().compact();
     const auto cut = request.param("cutWatches");
-    spdlog::warn("fault: watch history compacted at resourceVersion {}{}", actions.store.compacted_rv(),
+    spdlog::warn("fault: watch history compacted at resourceVersion {}{}", actions.api.store().compacted_rv(),
                  cut == "true" ? ", cutting every watch" : "");
     if (cut == "true") actions.cut_watches();
     return json_reply(
-        200, json::object{{"compactedResourceVersion", std::to_string(actions.store.compacted_rv())}});
+        200, json::object{{"compactedResourceVersion", std::to_string(actions.api.store().compacted_rv())}});
   }
   if (request.path == "/admin/cut-watches") {
     if (method != "POST") return error_reply(method_not_allowed("/admin/cut-watches accepts POST"));

@@ -1,4 +1,5 @@
-// The admin endpoint that breaks things on purpose (tests only; same bearer token as the API):
+// The admin endpoint that breaks things on purpose (tests only; same bearer token as the API, 401
+// without it):
 //   GET    /admin/faults           the fault configuration and counters
 //   PUT    /admin/faults           set it (JSON of faults/fault_injector.hpp); 400 + Status on bad input
 //   DELETE /admin/faults           clear every fault
@@ -14,15 +15,15 @@
 #include <chrono>
 #include <functional>
 
+#include "api_server.hpp"
 #include "faults/fault_injector.hpp"
 #include "http_types.hpp"
-#include "store.hpp"
 
 namespace kubesim {
 
 struct AdminActions {
   faults::FaultInjector& faults;
-  Store& store;
+  ApiServer& api;  // its token guards the endpoint; its store is compacted
   std::function<void(std::chrono::milliseconds)> refuse_connections;
   std::function<void()> cut_watches;
 };

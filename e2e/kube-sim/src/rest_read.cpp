@@ -83,6 +83,14 @@ Result<Selectors> parse_selectors(const HttpRequest& req, const ResourceType& t)
   }
   return s;
 }
+// Stored objects normally carry their type already; then presenting them changes nothing.
+bool carries_type(const ResourceType& type, const std::string& api_version, const json::object& object) {
+  const auto* av = object.if_contains("apiVersion");
+  const auto* k = object.if_contains("kind");
+  return av && k && av->is_string() && k->is_string() && av->get_string() == api_version &&
+         k->get_string() == type.kind;
+}
+
 // The same bytes as serializing {"kind", "apiVersion", "metadata", "items": [present(o)...]}, written
 // straight from the stored objects: presenting copies every object, which on a 10,000-Deployment
 // list cost more than the serialization itself.
@@ -110,11 +118,7 @@ std::string list_body(const ResourceType& type, const json::object& meta, const 
   for (std::size_t i = 0; i < items.size(); ++i) {
     if (i) out += ',';
     const json::object& o = *items[i];
-    const auto* av = o.if_contains("apiVersion");
-    const auto* k = o.if_contains("kind");
-    // Stored objects normally carry their type already, and then present() changes nothing.
-    if (av && k && av->is_string() && k->is_string() && av->get_string() == api_version &&
-        k->get_string() == type.kind) {
+    if (carries_type(type, api_version, o)) {
       sr.reset(&o);
       append();
     } else {
@@ -129,6 +133,7 @@ std::string list_body(const ResourceType& type, const json::object& meta, const 
 }  // namespace
 
 json::value ApiServer::present(const ResourceType& type, const json::object& object) const {
+  if (carries_type(type, type.api_version(), object)) return object;
   json::object out = object;
   out["apiVersion"] = type.api_version();
   out["kind"] = type.kind;

@@ -161,14 +161,6 @@ HttpResponse injected_response(const faults::InjectedError& injected) {
   return response;
 }
 
-HttpResponse unauthorized_response() {
-  ApiError error = unauthorized();
-  HttpResponse response;
-  response.status = error.code;
-  response.body = boost::json::serialize(error.to_status());
-  return response;
-}
-
 template <class Stream>
 net::awaitable<void> serve(Stream& stream, Services& services) {
   beast::flat_buffer buffer;
@@ -185,8 +177,7 @@ net::awaitable<void> serve(Stream& stream, Services& services) {
     HttpResponse res;
     faults::RequestTarget target;
     if (is_admin_path(api_request.path)) {
-      res = services.api.authorized(api_request) ? handle_admin(api_request, services.admin)
-                                                 : unauthorized_response();
+      res = handle_admin(api_request, services.admin);
     } else {
       target = faults::describe_request(api_request.method, api_request.path, api_request.query);
       if (target.is_resource && services.faults.latency().count() > 0) {
@@ -243,7 +234,7 @@ struct Server::Impl {
         faults([this] { return std::uniform_real_distribution<double>(0.0, 1.0)(random); },
                [] { return std::chrono::steady_clock::now(); }),
         services{api_, faults,
-                 AdminActions{faults, api_.store(), [this](std::chrono::milliseconds d) { refuse_for(d); },
+                 AdminActions{faults, api_, [this](std::chrono::milliseconds d) { refuse_for(d); },
                               [this] { cut_watches(); }},
                  watches},
         reopen_timer(io_) {}
