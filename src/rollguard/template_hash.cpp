@@ -1,0 +1,85 @@
+#include "rollguard/template_hash.hpp"
+
+#include <algorithm>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace rollguard {
+
+namespace {
+
+namespace json = boost::json;
+
+constexpr std::string_view kPodTemplateHashLabel = "pod-template-hash";
+
+struct Fnv1a {
+  std::uint64_t state = 14695981039346656037ull;
+  void add(std::string_view bytes) {
+    for (unsigned char c : bytes) {
+      state ^= c;
+      state *= 1099511628211ull;
+    }
+  }
+};
+
+// `path` is "metadata" or "metadata.labels" on the way to the label, empty everywhere else.
+void hash_value(const json::value& value, Fnv1a& h, int depth, std::string_view path);
+
+void hash_object(const json::object& object, Fnv1a& h, int depth, std::string_view path) {
+  std::vector<const json::key_value_pair*> members;
+  members.reserve(object.size());
+  for (auto& kv : object) {
+    if (path == "metadata.labels" && kv.key() == kPodTemplateHashLabel) continue;
+    members.push_back(&kv);
+  }
+  std::sort(members.begin(), members.end(), [](auto* a, auto* b) { return a->key() < b->key(); });
+  h.add("{");
+  bool first = true;
+  for (auto* kv : members) {
+    if (!first) h.add(",");
+    first = false;
+    h.add(json::serialize(json::value(kv->key())));
+    h.add(":");
+    // Only the path from the template root to the labels matters; deeper paths need no tracking.
+    std::string child;
+    if (depth == 0 && kv->key() == "metadata") child = "metadata";
+    if (depth == 1 && path == "metadata" && kv->key() == "labels") child = "metadata.labels";
+    hash_value(kv->value(), h, depth + 1, child);
+  }
+  h.add("}");
+}
+
+void hash_value(const json::value& value, Fnv1a& h, int depth, std::string_view path) {
+  if (value.is_object()) return hash_object(value.get_object(), h, depth, path);
+  if (value.is_array()) {
+    h.add("[");
+    bool first = true;
+    for (auto& item : value.get_array()) {
+      if (!first) h.add(",");
+      first = false;
+      hash_value(item, h, depth + 1, {});
+    }
+    h.add("]");
+    return;
+  }
+  h.add(json::serialize(value));
+}
+
+}  // namespace
+
+std::string template_hash(const boost::json::object& pod_template) {
+  Fnv1a h;
+  hash_object(pod_template, h, 0, {});
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i) {
+    out[i] = kHex[h.state & 0xf];
+    h.state >>= 4;
+  }
+  return out;
+}
+
+}  // namespace rollguard
