@@ -40,11 +40,13 @@ class FakeDeployment {
     } else {
       it->revision = next;
     }
-    std::sort(obs.replica_sets.begin(), obs.replica_sets.end(), [](auto& a, auto& b) { return a.revision < b.revision; });
+    std::sort(obs.replica_sets.begin(), obs.replica_sets.end(),
+              [](auto& a, auto& b) { return a.revision < b.revision; });
     obs.current_revision = next;
     obs.current_template_hash = tmpl;
     obs.current_pod_template_hash = "p" + tmpl;
-    obs.pods = {{"api-" + tmpl + "-a", "10.0.0.1", true, 0, "app", ""}, {"api-" + tmpl + "-b", "", false, 0, "app", ""}};
+    obs.pods = {{"api-" + tmpl + "-a", "10.0.0.1", true, 0, "app", ""},
+                {"api-" + tmpl + "-b", "", false, 0, "app", ""}};
     ++obs.generation;
     obs.observed_generation = obs.generation;
     set_complete(complete);
@@ -132,7 +134,9 @@ struct Harness {
     run({pass()});
     keep(pass(), policy.stabilization_window);
   }
-  const kube::Condition* condition(std::string_view type) const { return kube::find_condition(stored.conditions, type); }
+  const kube::Condition* condition(std::string_view type) const {
+    return kube::find_condition(stored.conditions, type);
+  }
   bool has_event(std::string_view reason) const {
     return std::any_of(last.events.begin(), last.events.end(), [&](auto& e) { return e.reason == reason; });
   }
