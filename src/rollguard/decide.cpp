@@ -32,9 +32,17 @@ namespace {
 bool keep_or_lift_hold(Step& step) {
   auto& s = step.s();
   if (!s.hold || s.hold->template_hash != step.current_template()) return false;
-  if (step.obs.paused) {
+  if (step.obs.paused || !s.hold->confirmed) {
     s.phase = Phase::Blocked;
     s.message = s.hold->reason;
+    if (step.obs.paused) {
+      s.hold->confirmed = true;
+    } else {
+      // The pause has not applied (a conflict, a crash): ask again.
+      step.d.hold = HoldAction{
+          s.hold->revision, s.hold->rejected_revision, s.hold->template_hash, s.hold->since, s.hold->reason,
+          s.hold->reason,   step.obs.resource_version};
+    }
     return true;
   }
   // Somebody resumed the held Deployment: a person's decision that overrides the rejection.
@@ -47,6 +55,17 @@ bool keep_or_lift_hold(Step& step) {
   step.event(EventType::Warning, "HoldOverridden", message);
   step.history("HoldOverridden", message, 0, step.obs.current_revision);
   return false;
+}
+
+// A released hold is resumed until the Deployment is seen unpaused (the unpause may have failed).
+void resume_if_released(Step& step) {
+  auto& s = step.s();
+  if (!s.resume_pending) return;
+  if (!step.obs.paused) {
+    s.resume_pending = false;
+  } else if (!step.d.release) {
+    step.d.release = ReleaseAction{"resuming the Deployment rollguard held", step.obs.resource_version};
+  }
 }
 
 // A template not seen as current before. Returns true when the decision is complete (held).
@@ -63,7 +82,10 @@ bool on_new_template(Step& step) {
   if (s.hold && s.hold->template_hash != tmpl) {
     std::string message = "new template (revision " + revision_text(revision) + ") replaces held revision " +
                           revision_text(s.hold->revision) + "; resuming the Deployment";
-    if (step.obs.paused) step.d.release = ReleaseAction{message, step.obs.resource_version};
+    if (step.obs.paused) {
+      step.d.release = ReleaseAction{message, step.obs.resource_version};
+      s.resume_pending = true;
+    }
     s.hold.reset();
     step.event(EventType::Normal, "HoldReleased", message);
     step.history("HoldReleased", message, 0, revision);
@@ -284,18 +306,21 @@ Decision finish(Step& step) {
   return std::move(step.d);
 }
 
-Decision target_missing(const Policy& policy, const PolicyStatus& previous, SystemTime now) {
+// A decision on the policy alone, with no Deployment to look at: a phase, why, and an Event when
+// either is new.
+Decision without_target(const Policy& policy, const PolicyStatus& previous, SystemTime now, Phase phase,
+                        std::string message, const char* event_reason, Duration requeue_after) {
   static const Observation kNone{};
   static const std::vector<Measurement> kNoMeasurements{};
   Step step{policy, kNone, kNoMeasurements, previous, now, {}};
   auto& s = step.s();
   s = previous;
   s.observed_generation = policy.generation;
-  s.phase = Phase::Pending;
-  s.message = "Deployment " + policy.target_name + " not found in namespace " + policy.ns;
-  step.d.requeue_after = policy.interval;
-  if (previous.phase != Phase::Pending || previous.message != s.message) {
-    step.event(EventType::Warning, "TargetNotFound", s.message);
+  s.phase = phase;
+  s.message = std::move(message);
+  step.d.requeue_after = requeue_after;
+  if (previous.phase != s.phase || previous.message != s.message) {
+    step.event(EventType::Warning, event_reason, s.message);
   }
   return finish(step);
 }
@@ -305,7 +330,11 @@ Decision target_missing(const Policy& policy, const PolicyStatus& previous, Syst
 Decision decide(const Policy& policy, const std::optional<Observation>& observation,
                 const std::vector<Measurement>& measurements, const PolicyStatus& previous, SystemTime now) {
   now = whole_seconds(now);
-  if (!observation) return target_missing(policy, previous, now);
+  if (!observation) {
+    return without_target(policy, previous, now, Phase::Pending,
+                          "Deployment " + policy.target_name + " not found in namespace " + policy.ns,
+                          "TargetNotFound", policy.interval);
+  }
   Step step{policy, *observation, measurements, previous, now, {}};
   auto& s = step.s();
   s = previous;
@@ -319,6 +348,7 @@ Decision decide(const Policy& policy, const std::optional<Observation>& observat
         "waiting for the ReplicaSet of revision " + decision::revision_text(observation->current_revision);
     return finish(step);
   }
+  decision::resume_if_released(step);
   if (decision::resolve_pending_rollback(step)) return finish(step);
   if (decision::handle_manual_rollback(step)) return finish(step);
   if (step.current_template() != s.current_template_hash) {
@@ -338,19 +368,9 @@ Decision decide(const Policy& policy, const std::optional<Observation>& observat
 
 Decision decide_invalid(const Policy& policy, const std::vector<FieldError>& errors,
                         const PolicyStatus& previous, SystemTime now) {
-  now = whole_seconds(now);
-  static const Observation kNone{};
-  static const std::vector<Measurement> kNoMeasurements{};
-  Step step{policy, kNone, kNoMeasurements, previous, now, {}};
-  auto& s = step.s();
-  s = previous;
-  s.observed_generation = policy.generation;
-  s.phase = Phase::Invalid;
-  s.message = "invalid spec: " + describe(errors);
-  if (previous.phase != Phase::Invalid || previous.message != s.message) {
-    step.event(EventType::Warning, "InvalidSpec", s.message);
-  }
-  return finish(step);  // requeue_after zero: a spec change brings the policy back
+  // requeue_after zero: a spec change brings the policy back.
+  return without_target(policy, previous, whole_seconds(now), Phase::Invalid,
+                        "invalid spec: " + describe(errors), "InvalidSpec", Duration(0));
 }
 
 Decision decide(const PolicyOrErrors& parsed, const std::optional<Observation>& observation,

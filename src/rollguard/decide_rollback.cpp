@@ -213,8 +213,10 @@ bool handle_manual_rollback(Step& step) {
   }
   if (s.hold) {
     // A held Deployment does not roll out: the rollback has to resume it.
-    if (step.obs.paused)
+    if (step.obs.paused) {
       step.d.release = ReleaseAction{request + " resumes the held Deployment", step.obs.resource_version};
+      s.resume_pending = true;
+    }
     s.hold.reset();
   }
   start_rollback(step, *target, RollbackReason::Manual, request);

@@ -185,12 +185,13 @@ json::object hold_to_json(const Hold& h) {
   put(o, "rejectedRevision", h.rejected_revision);
   put_time(o, "since", h.since);
   put(o, "reason", h.reason);
+  if (h.confirmed) o["confirmed"] = true;
   return o;
 }
 
 std::optional<Hold> hold_from_json(const json::object& o) {
-  Hold h{string_at(o, "templateHash"), int_at(o, "revision"), int_at(o, "rejectedRevision"),
-         time_or_zero(o, "since"), string_at(o, "reason")};
+  Hold h{string_at(o, "templateHash"), int_at(o, "revision"),  int_at(o, "rejectedRevision"),
+         time_or_zero(o, "since"),     string_at(o, "reason"), lenient::bool_at(o, "confirmed")};
   if (h.template_hash.empty()) return std::nullopt;
   return h;
 }
@@ -263,6 +264,7 @@ json::object PolicyStatus::to_json() const {
   if (pending_rollback) o["pendingRollback"] = pending_to_json(*pending_rollback);
   if (last_dry_run) o["lastDryRun"] = dry_run_to_json(*last_dry_run);
   if (hold) o["hold"] = hold_to_json(*hold);
+  if (resume_pending) o["resumePending"] = true;
   if (!rejected_templates.empty()) {
     json::array a;
     for (auto& r : rejected_templates) {
@@ -313,6 +315,7 @@ PolicyStatus PolicyStatus::from_json(const json::value* status) {
   if (auto* p = object_at(*o, "pendingRollback")) s.pending_rollback = pending_from_json(*p);
   if (auto* d = object_at(*o, "lastDryRun")) s.last_dry_run = dry_run_from_json(*d);
   if (auto* h = object_at(*o, "hold")) s.hold = hold_from_json(*h);
+  s.resume_pending = lenient::bool_at(*o, "resumePending");
   s.rejected_templates = list_from_json<RejectedTemplate>(
       array_at(*o, "rejectedTemplates"), kMaxRejectedTemplates,
       [](const json::object& e) -> std::optional<RejectedTemplate> {

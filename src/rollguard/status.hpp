@@ -100,6 +100,9 @@ struct Hold {
   std::int64_t rejected_revision = 0;  // the one it was rejected as
   SystemTime since{};
   std::string reason;
+  // The Deployment was seen paused since: only then does an unpaused Deployment mean a person
+  // resumed it (before, the pause patch may simply not have applied yet).
+  bool confirmed = false;
   friend bool operator==(const Hold&, const Hold&) = default;
 };
 
@@ -151,6 +154,7 @@ struct PolicyStatus {
   std::optional<PendingRollback> pending_rollback;
   std::optional<DryRunRecord> last_dry_run;
   std::optional<Hold> hold;
+  bool resume_pending = false;  // a hold was released; unpause until the Deployment is seen unpaused
   std::vector<RejectedTemplate> rejected_templates;  // newest last, at most kMaxRejectedTemplates
   std::vector<std::string> handled_requests;         // manualRollback requestIds, newest last
   std::vector<HistoryEntry> history;                 // newest last, at most kMaxHistory

@@ -118,11 +118,14 @@ TEST(DecideHold, RejectedTemplateComingBackIsHeldUntilANewOne) {
   ASSERT_NE(blocked, nullptr);
   EXPECT_EQ(blocked->status, ConditionStatus::True);
   EXPECT_EQ(blocked->reason, "RejectedTemplate");
-  EXPECT_NE(blocked->message.find("rejected as revision 2 at " + kube::format_time(rejected_at)), std::string::npos)
+  EXPECT_NE(blocked->message.find("rejected as revision 2 at " + kube::format_time(rejected_at)),
+            std::string::npos)
       << blocked->message;
   EXPECT_NE(blocked->message.find("error-rate 0.31 > 0.05"), std::string::npos) << blocked->message;
   // Held: the Deployment is paused; nothing more happens, nothing is written.
   h.deployment.set_paused(true);
+  h.tick({});  // seen paused: the hold is confirmed (one write)
+  EXPECT_TRUE(h.stored.hold->confirmed);
   int writes = h.writes;
   h.tick({});
   h.tick({});
@@ -138,6 +141,49 @@ TEST(DecideHold, RejectedTemplateComingBackIsHeldUntilANewOne) {
   EXPECT_EQ(h.stored.phase, Phase::Verifying);
   EXPECT_EQ(h.condition(kBlocked)->status, ConditionStatus::False);
   EXPECT_EQ(h.deployment.patches_applied, 1);
+}
+
+// t2 rolled back to t1, then re-applied: held (the pause not applied yet).
+Harness held_on_t2() {
+  Harness h;
+  h.healthy_on("t1");
+  h.deployment.deploy("t2");
+  h.run();
+  h.keep(fail(), seconds(30));
+  h.deployment.apply(*h.last.rollback);
+  h.tick({});
+  h.deployment.deploy("t2");
+  h.tick({});
+  return h;
+}
+
+TEST(DecideHold, APauseThatDidNotApplyIsAskedAgainNotTakenForAResume) {
+  auto h = held_on_t2();
+  ASSERT_TRUE(h.last.hold);
+  auto& d = h.tick({});  // the pause patch failed: still unpaused
+  ASSERT_TRUE(d.hold);
+  EXPECT_FALSE(h.has_event("HoldOverridden"));
+  EXPECT_EQ(h.stored.phase, Phase::Blocked);
+  h.deployment.set_paused(true);
+  h.tick({});
+  EXPECT_FALSE(h.last.hold);
+  EXPECT_TRUE(h.stored.hold->confirmed);
+}
+
+TEST(DecideHold, AReleaseThatDidNotApplyIsAskedAgain) {
+  auto h = held_on_t2();
+  h.deployment.set_paused(true);
+  h.tick({});
+  h.deployment.deploy("t5");
+  ASSERT_TRUE(h.tick({}).release);
+  EXPECT_TRUE(h.stored.resume_pending);
+  ASSERT_TRUE(h.tick({}).release);  // still paused: the unpause failed
+  h.deployment.set_paused(false);
+  EXPECT_FALSE(h.tick({}).release);
+  EXPECT_FALSE(h.stored.resume_pending);
+  // Paused again later by a person: left alone.
+  h.deployment.set_paused(true);
+  EXPECT_FALSE(h.tick({pass()}).release);
 }
 
 TEST(DecideHold, RejectedTemplateReappliedBeforeTheRollbackWasObserved) {
@@ -167,15 +213,7 @@ TEST(DecideHold, ADeploymentPausedByAPersonIsNeverResumed) {
 }
 
 TEST(DecideHold, ResumedByAPersonWhileHeldIsVerifiedAgain) {
-  Harness h;
-  h.healthy_on("t1");
-  h.deployment.deploy("t2");
-  h.run();
-  h.keep(fail(), seconds(30));
-  h.deployment.apply(*h.last.rollback);
-  h.tick({});
-  h.deployment.deploy("t2");
-  h.tick({});
+  auto h = held_on_t2();
   h.deployment.set_paused(true);
   h.tick({});
   h.deployment.set_paused(false);  // kubectl rollout resume: the person's call
@@ -189,15 +227,7 @@ TEST(DecideHold, ResumedByAPersonWhileHeldIsVerifiedAgain) {
 }
 
 TEST(DecideHold, ManualRollbackOfAHeldDeploymentAlsoResumesIt) {
-  Harness h;
-  h.healthy_on("t1");
-  h.deployment.deploy("t2");
-  h.run();
-  h.keep(fail(), seconds(30));
-  h.deployment.apply(*h.last.rollback);
-  h.tick({});
-  h.deployment.deploy("t2");
-  h.tick({});
+  auto h = held_on_t2();
   h.deployment.set_paused(true);
   h.policy.manual_rollback = ManualRollback{3, "INC-9"};
   auto& d = h.tick({});

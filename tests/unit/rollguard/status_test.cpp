@@ -47,7 +47,8 @@ PolicyStatus full_status() {
   s.pending_rollback = PendingRollback{
       7, 6, "bbbb", "aaaa", "api-5d8f", "12345", "Manual", "INC-1", at("2026-12-01T10:00:40Z")};
   s.last_dry_run = DryRunRecord{7, 6, "bbbb", "would roll back", at("2026-12-01T10:00:40Z")};
-  s.hold = Hold{"bbbb", 9, 7, at("2026-12-01T10:01:00Z"), "rejected"};
+  s.hold = Hold{"bbbb", 9, 7, at("2026-12-01T10:01:00Z"), "rejected", true};
+  s.resume_pending = true;
   s.rejected_templates = {{"bbbb", 7, at("2026-12-01T10:00:40Z"), "error-rate"}};
   s.handled_requests = {"INC-1"};
   s.history = {{at("2026-12-01T10:00:40Z"), "RollbackStarted", "rolled back 7 → 6", 7, 6}};
