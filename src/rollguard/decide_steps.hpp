@@ -1,7 +1,7 @@
 #pragma once
 // Internal to decide(): the state one decision works on, and its steps, split by concept across
-// decide.cpp (flow, revisions, evaluation), decide_rollback.cpp (rollbacks, manual, holds) and
-// decide_conditions.cpp (conditions, summaries).
+// decide.cpp (flow, revisions, holds), decide_evaluate.cpp (a round of measurements),
+// decide_rollback.cpp (rollbacks, manual) and decide_conditions.cpp (conditions, summaries).
 #include <string>
 #include <vector>
 
@@ -36,6 +36,11 @@ struct Step {
 // Forgets the evaluation of the previous template: counters, timers, per-SLO results.
 void clear_evaluation(PolicyStatus& status);
 std::string revision_text(std::int64_t revision);
+
+// decide_evaluate.cpp
+// Folds the round's measurements into status, counts it, promotes a stable revision, sets the
+// phase, and on a breach acts (act_on_breach) or says why not.
+void evaluate(Step& step);
 
 // decide_rollback.cpp
 // A pending intent: confirmed, re-issued or superseded. Returns true when the decision is complete.

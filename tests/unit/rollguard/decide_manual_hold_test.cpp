@@ -186,6 +186,22 @@ TEST(DecideHold, AReleaseThatDidNotApplyIsAskedAgain) {
   EXPECT_FALSE(h.tick({pass()}).release);
 }
 
+TEST(DecideHold, APausedPolicyDoesNotHold) {
+  Harness h;
+  h.healthy_on("t1");
+  h.deployment.deploy("t2");
+  h.run();
+  h.keep(fail(), seconds(30));
+  h.deployment.apply(*h.last.rollback);
+  h.tick({});
+  h.policy.paused = true;
+  h.deployment.deploy("t2");
+  auto& d = h.tick({});
+  EXPECT_FALSE(d.hold);
+  EXPECT_TRUE(d.needs_measurements);
+  EXPECT_EQ(h.stored.phase, Phase::Paused);
+}
+
 TEST(DecideHold, RejectedTemplateReappliedBeforeTheRollbackWasObserved) {
   Harness h;
   h.healthy_on("t1");

@@ -192,6 +192,19 @@ TEST(DecideVerify, ContinuousVerificationOfTheLastKnownGoodIsDegradedNeverRolled
   EXPECT_EQ(h.stored.consecutive_failures, 0);
 }
 
+TEST(DecideVerify, UnmeasurableLastKnownGoodIsDegradedSayingWhich) {
+  Harness h;
+  h.policy.inconclusive_threshold = 1;
+  h.healthy_on("t1");
+  h.keep(inconclusive(), seconds(30));
+  EXPECT_FALSE(h.last.rollback);
+  EXPECT_EQ(h.stored.phase, Phase::Degraded);
+  EXPECT_EQ(h.stored.failing_slo, "error-rate");
+  EXPECT_NE(h.stored.message.find("SLOs breached on revision 1: error-rate;"), std::string::npos)
+      << h.stored.message;
+  EXPECT_EQ(h.condition(kSlosMet)->status, ConditionStatus::Unknown);
+}
+
 TEST(DecideVerify, ANewLastKnownGoodReplacesTheOld) {
   Harness h;
   h.healthy_on("t1");
