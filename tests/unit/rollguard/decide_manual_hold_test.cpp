@@ -22,6 +22,26 @@ Harness three_revisions() {
   return h;
 }
 
+// t1 last known good; t2 deployed, failing, rolled back to t1 (now revision 3) and confirmed.
+Harness rolled_back_from_t2() {
+  Harness h;
+  h.healthy_on("t1");
+  h.deployment.deploy("t2");
+  h.run();
+  h.keep(fail(), seconds(30));
+  EXPECT_TRUE(h.deployment.apply(*h.last.rollback));
+  h.tick({});
+  return h;
+}
+
+// Then t2 re-applied (GitOps self-heal): held, the pause not applied yet.
+Harness held_on_t2() {
+  auto h = rolled_back_from_t2();
+  h.deployment.deploy("t2");
+  h.tick({});
+  return h;
+}
+
 TEST(DecideManual, CarriedOutOncePerRequestId) {
   auto h = three_revisions();
   h.policy.manual_rollback = ManualRollback{2, "INC-2041"};
@@ -92,13 +112,7 @@ TEST(DecideManual, IgnoresCooldownAndDryRunButWaitsForAPausedPolicy) {
 }
 
 TEST(DecideHold, RejectedTemplateComingBackIsHeldUntilANewOne) {
-  Harness h;
-  h.healthy_on("t1");
-  h.deployment.deploy("t2");
-  h.run();
-  h.keep(fail(), seconds(30));
-  ASSERT_TRUE(h.deployment.apply(*h.last.rollback));
-  h.tick({});
+  auto h = rolled_back_from_t2();
   auto rejected_at = h.stored.rejected_templates.at(0).rejected_at;
   // Argo CD self-heal re-applies t2 (revision 4).
   h.deployment.deploy("t2");
@@ -143,20 +157,6 @@ TEST(DecideHold, RejectedTemplateComingBackIsHeldUntilANewOne) {
   EXPECT_EQ(h.deployment.patches_applied, 1);
 }
 
-// t2 rolled back to t1, then re-applied: held (the pause not applied yet).
-Harness held_on_t2() {
-  Harness h;
-  h.healthy_on("t1");
-  h.deployment.deploy("t2");
-  h.run();
-  h.keep(fail(), seconds(30));
-  h.deployment.apply(*h.last.rollback);
-  h.tick({});
-  h.deployment.deploy("t2");
-  h.tick({});
-  return h;
-}
-
 TEST(DecideHold, APauseThatDidNotApplyIsAskedAgainNotTakenForAResume) {
   auto h = held_on_t2();
   ASSERT_TRUE(h.last.hold);
@@ -187,13 +187,7 @@ TEST(DecideHold, AReleaseThatDidNotApplyIsAskedAgain) {
 }
 
 TEST(DecideHold, APausedPolicyDoesNotHold) {
-  Harness h;
-  h.healthy_on("t1");
-  h.deployment.deploy("t2");
-  h.run();
-  h.keep(fail(), seconds(30));
-  h.deployment.apply(*h.last.rollback);
-  h.tick({});
+  auto h = rolled_back_from_t2();
   h.policy.paused = true;
   h.deployment.deploy("t2");
   auto& d = h.tick({});
