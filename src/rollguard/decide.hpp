@@ -7,6 +7,24 @@
 // decision confirms the intent when the restored template is observed, or re-issues the same
 // rollback (a new action with the then-current resourceVersion) if the patch never applied. A crash
 // anywhere in between therefore resumes, and never rolls back twice.
+//
+// The rules, where the issue leaves room:
+//  - Every template is verified, the one running when the policy is created included: it becomes
+//    last known good only after passing every SLO for stabilizationWindow with its rollout complete
+//    (adopting it on sight would make a broken-but-available revision the rollback target).
+//  - A round fails if any SLO fails; is inconclusive if any is inconclusive or unmeasured; else
+//    passes. Pass resets both counters; an inconclusive round leaves the failure count. From
+//    the inconclusiveThreshold-th consecutive inconclusive round on, each counts as failing.
+//    While a rollout is still within its progress deadline, inconclusive rounds count nothing.
+//  - Counters saturate at their thresholds, SLO values and messages do not count as change: a
+//    lasting state is not rewritten each interval (lastEvaluationTime is that of the last write).
+//  - A breach on the last known good template is Degraded, never a rollback to something older.
+//    No rollback either within cooldown of the last one, on a Deployment someone else paused, or
+//    with nothing to roll back to; each is Degraded with the reason. DryRun reports once per template.
+//  - manualRollback is carried out once per requestId, in DryRun and cooldown too, not while the
+//    policy is paused (it waits). An unknown revision is reported with the available ones.
+//  - A paused policy measures and reports; it neither rolls back nor holds.
+//  - Events only on transitions; none for an evaluation that changed nothing.
 #include <optional>
 #include <string>
 #include <vector>

@@ -126,6 +126,10 @@ void evaluate(Step& step) {
   const bool breach = s.consecutive_failures >= step.policy.failure_threshold;
   const bool newly_breached = breach && step.previous.consecutive_failures < step.policy.failure_threshold;
   if (!breach) {
+    if (step.previous.phase == Phase::Degraded && s.consecutive_failures == 0) {
+      step.event(EventType::Normal, "Recovered",
+                 "revision " + revision_text(step.obs.current_revision) + " meets its SLOs again");
+    }
     promote_if_stable(step);
     if (step.policy.paused) {
       s.phase = Phase::Paused;

@@ -187,6 +187,7 @@ TEST(DecideVerify, ContinuousVerificationOfTheLastKnownGoodIsDegradedNeverRolled
   h.tick({fail()});
   EXPECT_TRUE(h.last.events.empty());  // said once
   h.tick({pass()});
+  EXPECT_TRUE(h.has_event("Recovered"));
   EXPECT_EQ(h.stored.phase, Phase::Healthy);
   EXPECT_EQ(h.stored.failing_slo, "");
   EXPECT_EQ(h.stored.consecutive_failures, 0);
