@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
+#include <charconv>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -17,11 +18,52 @@ constexpr std::string_view kPodTemplateHashLabel = "pod-template-hash";
 
 struct Fnv1a {
   std::uint64_t state = 14695981039346656037ull;
+  void add(char c) {
+    state ^= static_cast<unsigned char>(c);
+    state *= 1099511628211ull;
+  }
   void add(std::string_view bytes) {
-    for (unsigned char c : bytes) {
-      state ^= c;
-      state *= 1099511628211ull;
+    for (char c : bytes) add(c);
+  }
+  // The string as Boost.JSON serializes it, without building that text (the hash runs for every
+  // ReplicaSet of every observed Deployment).
+  void add_json_string(std::string_view text) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    add('"');
+    for (char c : text) {
+      switch (c) {
+        case '"':
+          add("\\\"");
+          break;
+        case '\\':
+          add("\\\\");
+          break;
+        case '\b':
+          add("\\b");
+          break;
+        case '\f':
+          add("\\f");
+          break;
+        case '\n':
+          add("\\n");
+          break;
+        case '\r':
+          add("\\r");
+          break;
+        case '\t':
+          add("\\t");
+          break;
+        default:
+          if (static_cast<unsigned char>(c) < 0x20) {
+            add("\\u00");
+            add(kHex[(c >> 4) & 0xf]);
+            add(kHex[c & 0xf]);
+          } else {
+            add(c);
+          }
+      }
     }
+    add('"');
   }
 };
 
@@ -41,7 +83,7 @@ void hash_object(const json::object& object, Fnv1a& h, int depth, std::string_vi
   for (auto* kv : members) {
     if (!first) h.add(",");
     first = false;
-    h.add(json::serialize(json::value(kv->key())));
+    h.add_json_string(kv->key());
     h.add(":");
     // Only the path from the template root to the labels matters; deeper paths need no tracking.
     std::string child;
@@ -65,7 +107,14 @@ void hash_value(const json::value& value, Fnv1a& h, int depth, std::string_view 
     h.add("]");
     return;
   }
-  h.add(json::serialize(value));
+  if (value.is_string()) return h.add_json_string(value.get_string());
+  if (value.is_int64() || value.is_uint64()) {
+    char buffer[24];
+    auto end = value.is_int64() ? std::to_chars(buffer, buffer + sizeof buffer, value.get_int64()).ptr
+                                : std::to_chars(buffer, buffer + sizeof buffer, value.get_uint64()).ptr;
+    return h.add(std::string_view(buffer, end - buffer));
+  }
+  h.add(json::serialize(value));  // bool, null, double: rare in a pod template
 }
 
 }  // namespace

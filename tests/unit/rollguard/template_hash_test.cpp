@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <cstdio>
+#include <map>
 
 namespace rollguard {
 namespace {
@@ -10,6 +13,50 @@ namespace {
 namespace json = boost::json;
 
 std::string hash_of(std::string_view text) { return template_hash(json::parse(text).as_object()); }
+
+// The definition, spelled out slowly: canonical JSON text (sorted keys, Boost.JSON's escaping and
+// numbers), then FNV-1a 64.
+std::string canonical(const json::value& v) {
+  if (v.is_object()) {
+    std::map<std::string, const json::value*> sorted;
+    for (auto& kv : v.get_object()) sorted[std::string(kv.key())] = &kv.value();
+    std::string out = "{";
+    for (auto& [k, child] : sorted) {
+      if (out.size() > 1) out += ",";
+      out += json::serialize(json::value(k)) + ":" + canonical(*child);
+    }
+    return out + "}";
+  }
+  if (v.is_array()) {
+    std::string out = "[";
+    for (auto& item : v.get_array()) out += (out.size() > 1 ? "," : "") + canonical(item);
+    return out + "]";
+  }
+  return json::serialize(v);
+}
+
+std::string reference_hash(std::string_view text) {
+  auto v = json::parse(text);
+  if (auto* labels = v.at("metadata").as_object().if_contains("labels"))
+    labels->as_object().erase("pod-template-hash");
+  std::uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : canonical(v)) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  char buffer[17];
+  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(h));
+  return buffer;
+}
+
+TEST(TemplateHash, IsFnv1aOfTheCanonicalJson) {
+  const char* templates[] = {
+      R"({"metadata":{"labels":{"app":"api","pod-template-hash":"x"}},"spec":{"containers":[{"image":"a:1"}]}})",
+      R"({"metadata":{"annotations":{"q":"say \"hi\"\n\ttab\u0001\\ é ✓"}},"spec":{"n":-42,"u":18446744073709551615,
+          "f":0.25,"b":true,"z":null,"e":[],"o":{}}})",
+  };
+  for (auto* t : templates) EXPECT_EQ(hash_of(t), reference_hash(t)) << t;
+}
 
 TEST(TemplateHash, SixteenHexDigits) {
   auto h =
