@@ -48,8 +48,7 @@ PodRunner::~PodRunner() {
 }
 
 const ImageCommand* PodRunner::command_for(const std::string& image) const {
-  auto it = config_.find(image);
-  return it == config_.end() ? nullptr : &it->second;
+  return find_image(config_, image);
 }
 
 const RunState* PodRunner::state(const std::string& uid) const {
