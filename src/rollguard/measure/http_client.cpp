@@ -1,10 +1,11 @@
 // The evaluators' HTTP(S) client. All Beast templates of the evaluators are instantiated here and
 // nowhere else (the TLS verification follows src/kube/transport.cpp: peer verification, SNI for DNS
-// names only, RFC 2818 host name check, the verify result in the error).
+// names only, the host name or IP checked by OpenSSL, the verify result in the error).
 #include "rollguard/measure/http_client.hpp"
 
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -234,9 +235,17 @@ struct HttpClient::Impl {
     ++opened;
     if (target.tls) {
       auto& stream = *connection->tls;
-      // SNI must be a DNS name (RFC 6066), never an IP literal; the certificate check covers both.
-      if (!target.host_is_ip) SSL_set_tlsext_host_name(stream.native_handle(), target.host.c_str());
-      stream.set_verify_callback(ssl::host_name_verification(target.host));
+      // SNI must be a DNS name (RFC 6066), never an IP literal. The name check is OpenSSL's own
+      // (not a verify callback), so a mismatch is reported as "hostname mismatch" / "IP address
+      // mismatch" instead of an unspecified verification error.
+      auto* param = SSL_get0_param(stream.native_handle());
+      if (target.host_is_ip) {
+        X509_VERIFY_PARAM_set1_ip_asc(param, target.host.c_str());
+      } else {
+        SSL_set_tlsext_host_name(stream.native_handle(), target.host.c_str());
+        X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+        X509_VERIFY_PARAM_set1_host(param, target.host.c_str(), 0);
+      }
       auto [handshake_ec] = co_await stream.async_handshake(ssl::stream_base::client, kTuple);
       if (handshake_ec) {
         auto error = co_await classify(handshake_ec, deadline, request.timeout);
