@@ -48,7 +48,8 @@ PodRunner::~PodRunner() {
 }
 
 const ImageCommand* PodRunner::command_for(const std::string& image) const {
-  return find_image(config_, image);
+  auto it = config_.find(image);
+  return it == config_.end() ? nullptr : &it->second;
 }
 
 const RunState* PodRunner::state(const std::string& uid) const {

@@ -7,7 +7,6 @@
 //       command: ["/usr/bin/python3", "-m", "http.server"]  # required: executable and leading args
 //       args: ["--bind", "$(POD_IP)", "8080"]               # optional: used when the pod has no args
 //       env: {GREETING: hello}                              # optional: added before the pod's env
-//     "demo-app:*": {command: [...]}                        # a trailing * matches any rest
 //
 // The process gets POD_NAME, POD_NAMESPACE and POD_IP, the config's env, the container's env
 // (`value` entries), and the container's args (else the config's); `$(VAR)` in command and args
@@ -45,10 +44,6 @@ using RunnerConfig = std::map<std::string, ImageCommand>;
 
 // Parses the YAML above; nullopt with `error` set when it is malformed.
 std::optional<RunnerConfig> parse_runner_config(const std::string& yaml, std::string& error);
-
-// The entry for an image: its exact name, else the longest key ending in `*` that prefixes it
-// ("rollguard/demo-app:*" runs every tag); nullptr when none matches.
-const ImageCommand* find_image(const RunnerConfig& config, const std::string& image);
 
 struct ProcessSpec {
   std::vector<std::string> argv;

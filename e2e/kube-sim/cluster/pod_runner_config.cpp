@@ -39,21 +39,6 @@ std::optional<RunnerConfig> parse_runner_config(const std::string& yaml, std::st
   }
 }
 
-const ImageCommand* find_image(const RunnerConfig& config, const std::string& image) {
-  if (auto it = config.find(image); it != config.end()) return &it->second;
-  const ImageCommand* best = nullptr;
-  std::size_t best_length = 0;
-  for (const auto& [key, command] : config) {
-    if (key.empty() || key.back() != '*') continue;
-    const std::string_view prefix(key.data(), key.size() - 1);
-    if (image.compare(0, prefix.size(), prefix) == 0 && (!best || prefix.size() >= best_length)) {
-      best = &command;
-      best_length = prefix.size();
-    }
-  }
-  return best;
-}
-
 namespace {
 // $(VAR) from the environment; $$(VAR) escapes; unknown variables stay as written (kubelet rules).
 std::string expand(const std::string& s, const std::vector<std::pair<std::string, std::string>>& env) {

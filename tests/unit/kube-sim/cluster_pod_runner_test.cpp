@@ -28,17 +28,6 @@ images:
   EXPECT_EQ(demo.env[0], (std::pair<std::string, std::string>{"GREETING", "hello"}));
 }
 
-TEST(ClusterPodRunnerConfig, ImagesMatchExactlyThenByTheLongestWildcard) {
-  RunnerConfig config;
-  config["rollguard/demo-app:v1"].command = {"exact"};
-  config["rollguard/demo-app:*"].command = {"any-tag"};
-  config["rollguard/*"].command = {"any-rollguard"};
-  EXPECT_EQ(find_image(config, "rollguard/demo-app:v1")->command[0], "exact");
-  EXPECT_EQ(find_image(config, "rollguard/demo-app:v9")->command[0], "any-tag");
-  EXPECT_EQ(find_image(config, "rollguard/other:v1")->command[0], "any-rollguard");
-  EXPECT_EQ(find_image(config, "nginx:1.27"), nullptr);
-}
-
 TEST(ClusterPodRunnerConfig, RejectsMalformedConfigs) {
   std::string error;
   EXPECT_FALSE(parse_runner_config("images: [1, 2]", error));
