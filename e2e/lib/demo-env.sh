@@ -1,6 +1,6 @@
 # Shared by the demo-app e2e scripts (source it): kube-sim with the pod runner running Deployment
 # pods as demo-app processes, a Prometheus file_sd targets file, the real kubectl, and step checks.
-#   demo_env_start BIN_DIR      starts kube-sim; sets work, kubeconfig, targets, sim_pid
+#   demo_env_start BIN_DIR      starts kube-sim; sets bin, work, kubeconfig, targets, sim_pid
 #   k ARGS...                   kubectl against it
 #   step NAME REGEX CMD...      CMD must succeed and its output match the ERE REGEX
 #   eventually SECONDS NAME REGEX CMD...   step, retried every 0.5 s until it passes or time is up
@@ -19,7 +19,7 @@ demo_env_cleanup() {
 }
 
 demo_env_start() {
-  local bin=$1
+  bin=$1
   for tool in kube-sim demo-app; do
     [[ -x $bin/$tool ]] || { echo "$bin/$tool not found (build it first)" >&2; exit 2; }
   done
