@@ -2,6 +2,7 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <list>
 
@@ -18,7 +19,6 @@ struct Waiter {
 }  // namespace
 
 struct Limiter::State {
-  asio::any_io_executor executor;
   std::size_t limit = 1;
   std::size_t in_flight = 0;
   std::list<std::shared_ptr<Waiter>> waiters;
@@ -52,8 +52,7 @@ void Limiter::Permit::release() {
   state_.reset();
 }
 
-Limiter::Limiter(asio::any_io_executor executor, std::size_t limit) : state_(std::make_shared<State>()) {
-  state_->executor = std::move(executor);
+Limiter::Limiter(std::size_t limit) : state_(std::make_shared<State>()) {
   state_->limit = limit == 0 ? 1 : limit;
 }
 
@@ -68,7 +67,7 @@ std::optional<Limiter::Permit> Limiter::try_acquire() {
 asio::awaitable<std::optional<Limiter::Permit>> Limiter::acquire() {
   auto state = state_;
   if (auto permit = try_acquire()) co_return permit;
-  auto waiter = std::make_shared<Waiter>(state->executor);
+  auto waiter = std::make_shared<Waiter>(co_await asio::this_coro::executor);
   state->waiters.push_back(waiter);
   // The wait ends with operation_aborted either way; `granted` says whether release() or the
   // caller's cancellation ended it.

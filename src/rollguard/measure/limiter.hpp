@@ -3,7 +3,6 @@
 // time, the others wait in arrival order (FIFO, so a policy with many SLOs cannot starve the rest).
 // acquire() suspends without blocking the thread and honours the coroutine's cancellation slot (a
 // canceled wait leaves the queue and returns no permit). Use from one thread (or strand).
-#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <cstddef>
 #include <memory>
@@ -31,7 +30,8 @@ class Limiter {
     std::shared_ptr<State> state_;
   };
 
-  Limiter(boost::asio::any_io_executor executor, std::size_t limit);
+  // A waiter's timer runs on the executor of the coroutine that calls acquire().
+  explicit Limiter(std::size_t limit);
   ~Limiter();
   Limiter(const Limiter&) = delete;
   Limiter& operator=(const Limiter&) = delete;

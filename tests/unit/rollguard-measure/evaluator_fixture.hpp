@@ -12,7 +12,7 @@ class EvaluatorTest : public ::testing::Test {
  protected:
   boost::asio::io_context io;
   std::shared_ptr<HttpClient> client = std::make_shared<HttpClient>(io.get_executor());
-  std::shared_ptr<Limiter> limiter = std::make_shared<Limiter>(io.get_executor(), 8);
+  std::shared_ptr<Limiter> limiter = std::make_shared<Limiter>(8);
   std::shared_ptr<runtime::Clock> clock = runtime::Clock::real();
   SloEvaluator evaluator{io.get_executor(), client, limiter, clock,
                          EvaluatorOptions{.attempt_pause = std::chrono::milliseconds(10)}};

@@ -16,7 +16,7 @@ namespace asio = boost::asio;
 
 TEST(Limiter, AtMostLimitInFlightAndFifo) {
   asio::io_context io;
-  Limiter limiter(io.get_executor(), 2);
+  Limiter limiter(2);
   std::vector<int> order;
   std::size_t peak = 0;
   int active = 0;
@@ -39,7 +39,7 @@ TEST(Limiter, AtMostLimitInFlightAndFifo) {
 
 TEST(Limiter, CanceledWaitLeavesTheQueueWithoutAPermit) {
   asio::io_context io;
-  Limiter limiter(io.get_executor(), 1);
+  Limiter limiter(1);
   auto held = limiter.try_acquire();
   ASSERT_TRUE(held);
   EXPECT_FALSE(limiter.try_acquire());
@@ -66,7 +66,7 @@ TEST(Limiter, CanceledWaitLeavesTheQueueWithoutAPermit) {
 
 TEST(Limiter, ReleasedSlotGoesToTheWaiterNotANewcomer) {
   asio::io_context io;
-  Limiter limiter(io.get_executor(), 1);
+  Limiter limiter(1);
   auto held = limiter.try_acquire();
   bool waiter_got = false;
   asio::co_spawn(

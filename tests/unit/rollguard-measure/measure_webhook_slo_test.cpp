@@ -62,7 +62,7 @@ TEST_F(WebhookSloTest, TimeoutIsInconclusive) {
 }
 
 TEST_F(WebhookSloTest, LimiterBoundsMeasurementsInFlight) {
-  limiter = std::make_shared<Limiter>(io.get_executor(), 2);
+  limiter = std::make_shared<Limiter>(2);
   SloEvaluator bounded(io.get_executor(), client, limiter, clock);
   TestHttpServer server(io, [](const TestRequest&) {
     return TestReply{.status = 200, .delay = std::chrono::milliseconds(50)};
