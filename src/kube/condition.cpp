@@ -93,7 +93,8 @@ bool is_condition_true(const std::vector<Condition>& conditions, std::string_vie
 }
 
 bool set_condition(std::vector<Condition>& conditions, Condition condition, SystemTime now) {
-  auto it = std::find_if(conditions.begin(), conditions.end(), [&](auto& c) { return c.type == condition.type; });
+  auto it =
+      std::find_if(conditions.begin(), conditions.end(), [&](auto& c) { return c.type == condition.type; });
   if (it == conditions.end()) {
     if (condition.last_transition_time == SystemTime{}) condition.last_transition_time = now;
     conditions.push_back(std::move(condition));

@@ -32,12 +32,15 @@ bool bool_field(const boost::json::object& object, std::string_view field) {
 
 std::string_view OwnerReference::group() const {
   auto slash = std::string_view(api_version).find('/');
-  return slash == std::string_view::npos ? std::string_view{} : std::string_view(api_version).substr(0, slash);
+  return slash == std::string_view::npos ? std::string_view{}
+                                         : std::string_view(api_version).substr(0, slash);
 }
 
 namespace meta {
 
-const boost::json::object* metadata(const boost::json::object& object) { return object_field(&object, "metadata"); }
+const boost::json::object* metadata(const boost::json::object& object) {
+  return object_field(&object, "metadata");
+}
 
 std::string_view name(const boost::json::object& object) { return string_field(metadata(object), "name"); }
 std::string_view namespace_of(const boost::json::object& object) {
@@ -57,7 +60,9 @@ std::int64_t generation(const boost::json::object& object) {
   return 0;
 }
 
-std::string_view api_version(const boost::json::object& object) { return string_field(&object, "apiVersion"); }
+std::string_view api_version(const boost::json::object& object) {
+  return string_field(&object, "apiVersion");
+}
 std::string_view kind(const boost::json::object& object) { return string_field(&object, "kind"); }
 
 const boost::json::object* labels(const boost::json::object& object) {

@@ -9,10 +9,9 @@
 #include <string>
 #include <vector>
 
-namespace rollguard {
+#include "rollguard/kube_names.hpp"
 
-inline constexpr std::string_view kRevisionAnnotation = "deployment.kubernetes.io/revision";
-inline constexpr std::string_view kPodTemplateHashLabel = "pod-template-hash";
+namespace rollguard {
 
 struct ReplicaSetInfo {
   std::string name;

@@ -8,13 +8,13 @@
 #include <string_view>
 #include <vector>
 
+#include "rollguard/kube_names.hpp"
+
 namespace rollguard {
 
 namespace {
 
 namespace json = boost::json;
-
-constexpr std::string_view kPodTemplateHashLabel = "pod-template-hash";
 
 struct Fnv1a {
   std::uint64_t state = 14695981039346656037ull;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "kube_objects.hpp"
+#include "rollguard/rollback_patch.hpp"  // both use kube_names.hpp: they must compile in one TU
 #include "rollguard/template_hash.hpp"
 
 namespace rollguard {
