@@ -23,6 +23,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -92,7 +93,8 @@ runtime::Reconciler stamping_reconciler(std::shared_ptr<kube::Client> client, ru
 int main(int argc, char** argv) {
   CLI::App app{"rollguard-lease-probe: a leader-election candidate that logs its transitions"};
   std::string kubeconfig, identity, ns = "default", lease_name = "rollguard-lease-probe";
-  long lease_ms = 15000, renew_ms = 10000, retry_ms = 2000, request_timeout_ms = 0, write_every_ms = 0;
+  long lease_ms = 15000, renew_ms = 10000, retry_ms = 2000, request_timeout_ms = 0, write_every_ms = 0,
+       linger_ms = 0;
   app.add_option("--kubeconfig", kubeconfig, "kubeconfig of the API server")->required();
   app.add_option("--identity", identity, "this candidate's holderIdentity")->required();
   app.add_option("--namespace", ns, "namespace of the Lease");
@@ -103,6 +105,9 @@ int main(int argc, char** argv) {
   app.add_option("--request-timeout-ms", request_timeout_ms, "per-request timeout (default: renewDeadline)");
   app.add_option("--write-every-ms", write_every_ms,
                  "while leading, create a ConfigMap this often (0: never)");
+  app.add_option(
+      "--linger-ms", linger_ms,
+      "after losing the Lease, keep the process (and its controller) alive this long before exiting");
   CLI11_PARSE(app, argc, argv);
 
   runtime::LeaderElectionConfig config;
@@ -170,11 +175,22 @@ int main(int argc, char** argv) {
     emit("NEW_LEADER " + (holder.empty() ? std::string("\"\"") : holder) + " " + std::to_string(wall_ns()));
   };
   // The guard is updated before the probe's own lines: STOPPED is logged after writes are refused.
+  // --linger-ms: a process that lost the Lease does not vanish at once (it drains, flushes, exits
+  // slowly); meanwhile the guard alone must keep it from writing.
+  asio::steady_timer linger(io);
   asio::co_spawn(io, elector.run(guard.callbacks(std::move(callbacks))), [&](std::exception_ptr error) {
     done = true;
     signals.cancel();
-    if (controller) controller->shut_down();  // it may still wait for a leadership that never came
     if (error) std::rethrow_exception(error);
+    if (!controller) return;
+    // It may still wait for a leadership that never came.
+    if (shutting_down || linger_ms <= 0) {
+      controller->shut_down();
+      return;
+    }
+    emit("LINGER " + std::to_string(wall_ns()));
+    linger.expires_after(std::chrono::milliseconds(linger_ms));
+    linger.async_wait([&](boost::system::error_code) { controller->shut_down(); });
   });
   if (controller) {
     asio::co_spawn(io, controller->run(), [](std::exception_ptr error) {

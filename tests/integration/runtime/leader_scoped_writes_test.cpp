@@ -22,7 +22,9 @@ using namespace std::chrono_literals;
 
 class LeaderScopedWrites : public LeaseProbeFixture {
  protected:
-  LeaderScopedWrites() { probe_args_ = {"--write-every-ms", "100"}; }
+  // A probe that lost the Lease lives on for 5 s (longer than its successor needs to acquire), so
+  // only its LeadershipGuard keeps it from writing meanwhile.
+  LeaderScopedWrites() { probe_args_ = {"--write-every-ms", "100", "--linger-ms", "5000"}; }
 
   // The resourceVersion of the Lease write with which a probe acquired (its LEADING line), or 0.
   static long long acquired_at(const Probe& probe) {
@@ -71,6 +73,16 @@ TEST_F(LeaderScopedWrites, NoWriteOfAFormerLeaderLandsAfterItsSuccessorAcquired)
   start_probe("a");
   start_probe("b");
   ASSERT_TRUE(run_until([&] { return current_leader() >= 0; })) << all_logs();
+  run_for(1s);
+
+  // A partition from the Lease only: every Lease write fails for 4 s while ConfigMap writes still
+  // succeed. The leader cannot renew and steps down at its renew deadline; the other candidate can
+  // acquire once the faults end, while the former leader still lingers with a working connection.
+  ASSERT_TRUE(sim_.set_faults(R"({"errors":[{"verb":"update","resource":"leases","share":1.0,"code":503}]})"))
+      << all_logs();
+  run_for(4s);
+  ASSERT_TRUE(sim_.clear_faults());
+  ASSERT_TRUE(run_until([&] { return leading_count() >= 2; })) << all_logs();
 
   // Every API call (the ConfigMap writes too) fails with 503 one time in ten, answers are late.
   const std::string faults =
