@@ -7,7 +7,7 @@
 //   Action::await_change()         -> forget the backoff, run again only when a watched object changes;
 //   ReconcileError transient       -> per-key backoff requeue (5 ms -> 1000 s), or requeue_after;
 //   ReconcileError terminal        -> no requeue until the next change (or requeue_after, if set).
-// Every error is logged once with the object's key and counted (ControllerMetrics).
+// Every error is logged once with the object's key and counted (ReconcileMetrics).
 // Workers start only once every store the reconciler reads has synced and, with a LeadershipGuard,
 // once this process leads; they stop when it stops leading (in-flight reconciles are canceled, so
 // their API calls end). A key is never reconciled by two workers at once (the queue guarantees it).
@@ -46,7 +46,7 @@ EventSink apply_and_notify(Writer& writer, std::vector<ChangeHandler> handlers);
 
 // Metric hooks (controller_runtime_reconcile_total{result}, _errors_total, _time_seconds); any may
 // be left empty. result is "success", "error", "requeue" or "requeue_after".
-struct ControllerMetrics {
+struct ReconcileMetrics {
   std::function<void(std::string_view result)> reconcile;
   std::function<void()> error;
   std::function<void(Clock::duration took)> reconcile_time;
@@ -58,7 +58,7 @@ struct ControllerOptions {
   // nullopt: always act (a single replica); otherwise workers run only while it leads.
   std::optional<LeadershipGuard> leadership;
   std::shared_ptr<spdlog::logger> logger;  // null: spdlog's default logger
-  ControllerMetrics metrics;
+  ReconcileMetrics metrics;
 };
 
 class Controller {

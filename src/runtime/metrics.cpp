@@ -99,8 +99,7 @@ WatcherObserver watcher_observer(WatcherMetrics metrics, WatcherObserver then) {
   return out;
 }
 
-ControllerMetrics prometheus_controller_metrics(prometheus::Registry& registry,
-                                                const std::string& controller) {
+ReconcileMetrics prometheus_reconcile_metrics(prometheus::Registry& registry, const std::string& controller) {
   auto& totals = prometheus::BuildCounter()
                      .Name("controller_runtime_reconcile_total")
                      .Help("Total number of reconciliations per controller")
@@ -126,7 +125,7 @@ ControllerMetrics prometheus_controller_metrics(prometheus::Registry& registry,
                    0.005, 0.01, 0.025, 0.05, 0.1,  0.15, 0.2,  0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6,
                    0.7,   0.8,  0.9,   1.0,  1.25, 1.5,  1.75, 2.0,  2.5, 3.0,  3.5, 4.0,  4.5, 5,
                    6,     7,    8,     9,    10,   15,   20,   25,   30,  40,   50,  60});
-  ControllerMetrics metrics;
+  ReconcileMetrics metrics;
   metrics.reconcile = [by_result = std::move(by_result)](std::string_view result) {
     if (auto it = by_result.find(result); it != by_result.end()) it->second->Increment();
   };

@@ -6,7 +6,7 @@
 //     {name}                       prometheus_queue_metrics -> Controller's QueueMetrics
 //   controller_runtime_reconcile_total{controller,result}, _reconcile_errors_total{controller},
 //   controller_runtime_reconcile_time_seconds{controller}
-//                                  prometheus_controller_metrics -> ControllerOptions::metrics
+//                                  prometheus_reconcile_metrics -> ControllerOptions::metrics
 //   rollguard_watcher_relists_total, _watch_restarts_total, _errors_total, _events_total{resource}
 //                                  prometheus_watcher_metrics -> watcher_observer() -> run_watcher
 #include <prometheus/registry.h>
@@ -25,8 +25,7 @@ namespace rollguard::runtime {
 QueueMetrics prometheus_queue_metrics(prometheus::Registry& registry, const std::string& name);
 
 // controller_runtime_reconcile_* for one controller; the four result series start at 0.
-ControllerMetrics prometheus_controller_metrics(prometheus::Registry& registry,
-                                                const std::string& controller);
+ReconcileMetrics prometheus_reconcile_metrics(prometheus::Registry& registry, const std::string& controller);
 
 // Counters a watcher driver updates through a WatcherObserver (watcher_observer()).
 struct WatcherMetrics {

@@ -55,7 +55,7 @@ class ControllerErrorsTest : public ::testing::Test {
     sink->set_pattern("%l %v");
     ControllerOptions options{"policies", 1};
     options.logger = std::make_shared<spdlog::logger>("test", sink);
-    options.metrics = prometheus_controller_metrics(registry, "policies");
+    options.metrics = prometheus_reconcile_metrics(registry, "policies");
     controller = std::make_unique<Controller>(
         clock, options,
         [this](Request request) -> boost::asio::awaitable<ReconcileResult> {
