@@ -62,12 +62,12 @@ std::uint64_t fnv1a64(std::string_view text) {
 }  // namespace
 
 std::string canonical_template(const boost::json::object& pod_template) {
-  // A copy without the label the ReplicaSet controller adds; labels left empty by that go too.
+  // A copy without the label the ReplicaSet controller adds. A labels map left empty stays (a
+  // Deployment's template always has the labels its selector matches, so the case does not arise).
   json::object copy = pod_template;
   if (auto* m = copy.if_contains("metadata"); m && m->is_object()) {
     if (auto* labels = m->get_object().if_contains("labels"); labels && labels->is_object()) {
       labels->get_object().erase(kPodTemplateHash);
-      if (labels->get_object().empty()) m->get_object().erase("labels");
     }
   }
   std::string out;

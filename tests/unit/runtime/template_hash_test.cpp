@@ -34,9 +34,11 @@ TEST(TemplateHash, KeyOrderAndThePodTemplateHashLabelDoNotMatter) {
   EXPECT_EQ(template_hash(deployment).find_first_not_of("0123456789abcdef"), std::string::npos);
 }
 
-TEST(TemplateHash, LabelsLeftEmptyByTheHashLabelEqualNoLabels) {
+TEST(TemplateHash, LabelsLeftEmptyByTheHashLabelEqualEmptyLabels) {
   EXPECT_EQ(template_hash(parse(R"({"metadata": {"labels": {"pod-template-hash": "x"}}, "spec": {}})")),
-            template_hash(parse(R"({"metadata": {}, "spec": {}})")));
+            template_hash(parse(R"({"metadata": {"labels": {}}, "spec": {}})")));
+  EXPECT_EQ(canonical_template(parse(R"({"spec": {"b": 1, "a": [true, null, 1.5, "\n"]}})")),
+            R"({"spec":{"a":[true,null,1.5E0,"\n"],"b":1}})");
 }
 
 TEST(TemplateHash, AnyOtherChangeGivesAnotherHash) {
@@ -74,6 +76,18 @@ TEST(TemplateHash, AnyOtherChangeGivesAnotherHash) {
 TEST(TemplateHash, AKeyNamedLikeTheHashLabelElsewhereStillCounts) {
   EXPECT_NE(template_hash(parse(R"({"metadata": {"annotations": {"pod-template-hash": "x"}}})")),
             template_hash(parse(R"({"metadata": {}})")));
+  EXPECT_NE(template_hash(parse(R"({"spec": {"metadata": {"labels": {"pod-template-hash": "deep"}}}})")),
+            template_hash(parse(R"({"spec": {"metadata": {"labels": {}}}})")));
+}
+
+// Values rollguard::template_hash (src/rollguard) gives for the same input, checked when both were
+// written: the two definitions agree, so either implementation can replace the other.
+TEST(TemplateHash, PinnedValuesSharedWithTheControllersDefinition) {
+  EXPECT_EQ(template_hash(parse("{}")), "08f44b07b5901a25");
+  EXPECT_EQ(template_hash(parse(R"({"metadata": {"labels": {"pod-template-hash": "x"}}, "spec": {}})")),
+            "8d64d54519012afe");
+  EXPECT_EQ(template_hash(parse(R"({"spec": {"metadata": {"labels": {"pod-template-hash": "deep"}}}})")),
+            "8eb949c801c26271");
 }
 
 }  // namespace
