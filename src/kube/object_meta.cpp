@@ -1,5 +1,7 @@
 #include "kube/object_meta.hpp"
 
+#include <limits>
+
 namespace rollguard::kube {
 
 namespace {
@@ -32,12 +34,15 @@ bool bool_field(const boost::json::object& object, std::string_view field) {
 
 std::string_view OwnerReference::group() const {
   auto slash = std::string_view(api_version).find('/');
-  return slash == std::string_view::npos ? std::string_view{} : std::string_view(api_version).substr(0, slash);
+  return slash == std::string_view::npos ? std::string_view{}
+                                         : std::string_view(api_version).substr(0, slash);
 }
 
 namespace meta {
 
-const boost::json::object* metadata(const boost::json::object& object) { return object_field(&object, "metadata"); }
+const boost::json::object* metadata(const boost::json::object& object) {
+  return object_field(&object, "metadata");
+}
 
 std::string_view name(const boost::json::object& object) { return string_field(metadata(object), "name"); }
 std::string_view namespace_of(const boost::json::object& object) {
@@ -53,11 +58,14 @@ std::int64_t generation(const boost::json::object& object) {
   auto* v = m ? m->if_contains("generation") : nullptr;
   if (!v) return 0;
   if (v->is_int64()) return v->get_int64();
-  if (v->is_uint64()) return static_cast<std::int64_t>(v->get_uint64());
+  // Boost.JSON keeps only numbers above INT64_MAX as uint64: clamp rather than wrap to negative.
+  if (v->is_uint64()) return std::numeric_limits<std::int64_t>::max();
   return 0;
 }
 
-std::string_view api_version(const boost::json::object& object) { return string_field(&object, "apiVersion"); }
+std::string_view api_version(const boost::json::object& object) {
+  return string_field(&object, "apiVersion");
+}
 std::string_view kind(const boost::json::object& object) { return string_field(&object, "kind"); }
 
 const boost::json::object* labels(const boost::json::object& object) {
