@@ -5,8 +5,9 @@
 //
 // Every method is a plain function that builds its Request eagerly and returns the Client's
 // awaitable: nothing here keeps a reference to its arguments after it returns, so any argument
-// (a temporary string, a local patch) may die before the co_await completes. The Api itself must
-// outlive only the call expression, as the Client it holds is shared.
+// (a temporary string, a local patch) may die before the co_await completes. The Client must live
+// until then: the Api holds a shared_ptr to it, so keep the Api (or another owner) alive, as
+// `co_await api.get(name)` does.
 //
 // Preconditions: PatchOptions carries none. A write that must apply only to the state it was
 // decided on is a JSON Patch whose first op is a `test` (e.g. of /metadata/resourceVersion or of
