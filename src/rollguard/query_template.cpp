@@ -8,7 +8,8 @@ namespace rollguard {
 namespace {
 
 constexpr std::array<std::string_view, 7> kVariables = {
-    "namespace", "deployment", "podTemplateHash", "revision", "lastKnownGoodPodTemplateHash", "interval", "policy"};
+    "namespace", "deployment", "podTemplateHash", "revision", "lastKnownGoodPodTemplateHash",
+    "interval",  "policy"};
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);

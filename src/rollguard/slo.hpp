@@ -25,7 +25,7 @@ struct SecretKeyRef {
 
 // Rollout progress of the revision under test, measured from cached Deployment/ReplicaSet/Pods.
 struct DeploymentSlo {
-  double min_available_ratio = 1.0;      // available / desired replicas of the new ReplicaSet
+  double min_available_ratio = 1.0;       // available / desired replicas of the new ReplicaSet
   bool fail_on_progress_deadline = true;  // Progressing=False reason ProgressDeadlineExceeded
   bool fail_on_replica_failure = true;    // ReplicaFailure=True
   int max_container_restarts = 3;         // restarts of any new pod's containers; < 0 = not checked
@@ -34,15 +34,15 @@ struct DeploymentSlo {
 
 struct HttpHeader {
   std::string name;
-  std::string value;                        // literal, or
-  std::optional<SecretKeyRef> value_from;   // from a Secret (Authorization tokens)
+  std::string value;                       // literal, or
+  std::optional<SecretKeyRef> value_from;  // from a Secret (Authorization tokens)
   friend bool operator==(const HttpHeader&, const HttpHeader&) = default;
 };
 
 // An HTTP check: one url, or path+port probed on every ready pod of the revision under test.
 struct HttpSlo {
-  std::string url;          // http(s)://host:port/path; empty = probe pods
-  std::string path = "/";   // with port: probed at http://<podIP>:<port><path>
+  std::string url;         // http(s)://host:port/path; empty = probe pods
+  std::string path = "/";  // with port: probed at http://<podIP>:<port><path>
   int port = 0;
   std::string scheme = "http";
   std::vector<int> expect_status{200};

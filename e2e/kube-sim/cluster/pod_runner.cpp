@@ -47,9 +47,25 @@ PodRunner::~PodRunner() {
   *alive_ = false;
 }
 
+const ImageCommand* find_image_command(const RunnerConfig& config, const std::string& image) {
+  auto it = config.find(image);
+  if (it != config.end()) return &it->second;
+  // "rollguard/demo-app:*": one entry for every tag; the longest matching prefix wins.
+  const ImageCommand* best = nullptr;
+  std::size_t best_length = 0;
+  for (auto& [pattern, command] : config) {
+    if (pattern.empty() || pattern.back() != '*') continue;
+    const std::string_view prefix(pattern.data(), pattern.size() - 1);
+    if (image.compare(0, prefix.size(), prefix) == 0 && (!best || prefix.size() > best_length)) {
+      best = &command;
+      best_length = prefix.size();
+    }
+  }
+  return best;
+}
+
 const ImageCommand* PodRunner::command_for(const std::string& image) const {
-  auto it = config_.find(image);
-  return it == config_.end() ? nullptr : &it->second;
+  return find_image_command(config_, image);
 }
 
 const RunState* PodRunner::state(const std::string& uid) const {

@@ -3,7 +3,7 @@
 // own loopback address:
 //
 //   images:
-//     "demo-app:v1":
+//     "demo-app:v1":                                        # an image, or a prefix ending in "*"
 //       command: ["/usr/bin/python3", "-m", "http.server"]  # required: executable and leading args
 //       args: ["--bind", "$(POD_IP)", "8080"]               # optional: used when the pod has no args
 //       env: {GREETING: hello}                              # optional: added before the pod's env
@@ -44,6 +44,9 @@ using RunnerConfig = std::map<std::string, ImageCommand>;
 
 // Parses the YAML above; nullopt with `error` set when it is malformed.
 std::optional<RunnerConfig> parse_runner_config(const std::string& yaml, std::string& error);
+
+// The entry for an image: an exact match, else the longest "prefix*" entry matching it.
+const ImageCommand* find_image_command(const RunnerConfig& config, const std::string& image);
 
 struct ProcessSpec {
   std::vector<std::string> argv;

@@ -28,6 +28,21 @@ images:
   EXPECT_EQ(demo.env[0], (std::pair<std::string, std::string>{"GREETING", "hello"}));
 }
 
+TEST(ClusterPodRunnerConfig, ImagesMatchExactlyOrByTheLongestStarPrefix) {
+  RunnerConfig config{{"rollguard/demo-app:*", {{"/bin/any-tag"}, {}, {}}},
+                      {"rollguard/demo-app:v2*", {{"/bin/v2"}, {}, {}}},
+                      {"rollguard/demo-app:v1", {{"/bin/exact"}, {}, {}}}};
+  auto command = [&](const std::string& image) {
+    auto* c = find_image_command(config, image);
+    return c ? c->command.at(0) : std::string("<none>");
+  };
+  EXPECT_EQ(command("rollguard/demo-app:v1"), "/bin/exact");
+  EXPECT_EQ(command("rollguard/demo-app:v3"), "/bin/any-tag");
+  EXPECT_EQ(command("rollguard/demo-app:v2-errors"), "/bin/v2");
+  EXPECT_EQ(command("rollguard/demo-app"), "<none>");
+  EXPECT_EQ(command("other/demo-app:v1"), "<none>");
+}
+
 TEST(ClusterPodRunnerConfig, RejectsMalformedConfigs) {
   std::string error;
   EXPECT_FALSE(parse_runner_config("images: [1, 2]", error));

@@ -1,0 +1,206 @@
+#include "rollguard/cluster_cache.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/co_spawn.hpp>
+
+#include "kube/object_meta.hpp"
+#include "runtime/client_source.hpp"
+
+namespace rollguard {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using runtime::ObjectPtr;
+using runtime::Request;
+
+namespace {
+
+std::vector<std::string> target_index(const json::object& policy) {
+  auto* spec = policy.if_contains("spec");
+  auto* target = spec && spec->is_object() ? spec->get_object().if_contains("targetRef") : nullptr;
+  auto* name = target && target->is_object() ? target->get_object().if_contains("name") : nullptr;
+  if (!name || !name->is_string() || name->get_string().empty()) return {};
+  return {runtime::object_key(kube::meta::namespace_of(policy), name->get_string())};
+}
+
+// The controller owner's name, if it is of that kind.
+std::string owner_named(const json::object& object, std::string_view kind) {
+  auto owner = kube::meta::controller_of(object);
+  return owner && owner->kind == kind ? owner->name : std::string();
+}
+
+}  // namespace
+
+struct ClusterCache::Informer {
+  Informer(kube::ResourceDescriptor r, std::string n, runtime::Transform transform, runtime::Storage storage)
+      : resource(std::move(r)), ns(std::move(n)), writer(std::move(transform), storage) {}
+  kube::ResourceDescriptor resource;
+  std::string ns;
+  runtime::Writer writer;
+  std::vector<runtime::ChangeHandler> handlers;
+};
+
+struct ClusterCache::Namespace {
+  explicit Namespace(const std::string& ns)
+      : name(ns),
+        policies(kube::ResourceDescriptor::rollback_policies(), ns, runtime::strip_for_cache,
+                 runtime::Storage::Shared),
+        deployments(kube::ResourceDescriptor::deployments(), ns, runtime::slim_deployment,
+                    runtime::Storage::Text),
+        replica_sets(kube::ResourceDescriptor::replica_sets(), ns, runtime::slim_replicaset,
+                     runtime::Storage::Text),
+        pods(kube::ResourceDescriptor::pods(), ns, runtime::slim_pod, runtime::Storage::Text) {
+    policies.writer.add_index(std::string(kTargetIndex), target_index);
+  }
+  std::string name;
+  Informer policies;
+  Informer deployments;
+  Informer replica_sets;
+  Informer pods;
+  std::vector<Informer*> all() { return {&policies, &deployments, &replica_sets, &pods}; }
+  std::vector<const Informer*> all() const { return {&policies, &deployments, &replica_sets, &pods}; }
+};
+
+ClusterCache::ClusterCache(std::shared_ptr<kube::Client> client, std::vector<std::string> namespaces,
+                           std::shared_ptr<prometheus::Registry> registry)
+    : client_(std::move(client)), registry_(std::move(registry)) {
+  if (namespaces.empty()) namespaces.push_back("");
+  for (auto& ns : namespaces) namespaces_.push_back(std::make_unique<Namespace>(ns));
+}
+
+ClusterCache::~ClusterCache() = default;
+
+const ClusterCache::Namespace* ClusterCache::find(std::string_view ns) const {
+  for (auto& n : namespaces_) {
+    if (n->name.empty() || n->name == ns) return n.get();
+  }
+  return nullptr;
+}
+
+ObjectPtr ClusterCache::policy(std::string_view ns, std::string_view name) const {
+  auto* n = find(ns);
+  return n ? n->policies.writer.store().get(ns, name) : nullptr;
+}
+
+ObjectPtr ClusterCache::deployment(std::string_view ns, std::string_view name) const {
+  auto* n = find(ns);
+  return n ? n->deployments.writer.store().get(ns, name) : nullptr;
+}
+
+std::vector<ObjectPtr> ClusterCache::replica_sets_of(std::string_view ns,
+                                                     std::string_view deployment_uid) const {
+  auto* n = find(ns);
+  if (!n || deployment_uid.empty()) return {};
+  return n->replica_sets.writer.store().by_index(runtime::kOwnerIndex, deployment_uid);
+}
+
+std::vector<ObjectPtr> ClusterCache::pods_of(std::string_view ns, std::string_view replica_set_uid) const {
+  auto* n = find(ns);
+  if (!n || replica_set_uid.empty()) return {};
+  return n->pods.writer.store().by_index(runtime::kOwnerIndex, replica_set_uid);
+}
+
+std::vector<ObjectPtr> ClusterCache::policies_targeting(std::string_view ns,
+                                                        std::string_view deployment) const {
+  auto* n = find(ns);
+  if (!n) return {};
+  return n->policies.writer.store().by_index(kTargetIndex, runtime::object_key(ns, deployment));
+}
+
+void ClusterCache::connect(runtime::Controller& controller) {
+  // Deployment-side changes map to the policies that target the Deployment (an index lookup), the
+  // way controller-runtime's EnqueueRequestsFromMapFunc does.
+  auto policies_for = [this](std::string_view ns, std::string_view deployment) {
+    std::vector<Request> out;
+    if (deployment.empty()) return out;
+    for (auto& p : policies_targeting(ns, deployment)) {
+      if (auto r = Request::from_object(*p)) out.push_back(*r);
+    }
+    return out;
+  };
+  for (auto& n : namespaces_) {
+    n->policies.handlers.push_back(controller.handler(runtime::map_primary()));
+    n->deployments.handlers.push_back(controller.handler([policies_for](const json::object& d) {
+      return policies_for(kube::meta::namespace_of(d), kube::meta::name(d));
+    }));
+    n->replica_sets.handlers.push_back(controller.handler([policies_for](const json::object& rs) {
+      return policies_for(kube::meta::namespace_of(rs), owner_named(rs, "Deployment"));
+    }));
+    Namespace* space = n.get();
+    n->pods.handlers.push_back(controller.handler([policies_for, space](const json::object& pod) {
+      auto ns = kube::meta::namespace_of(pod);
+      auto rs_name = owner_named(pod, "ReplicaSet");
+      if (rs_name.empty()) return std::vector<Request>{};
+      auto rs = space->replica_sets.writer.store().get(ns, rs_name);
+      if (!rs) return std::vector<Request>{};
+      return policies_for(ns, owner_named(*rs, "Deployment"));
+    }));
+    for (auto* informer : n->all()) controller.wait_for(informer->writer.store());
+  }
+}
+
+void ClusterCache::start(asio::any_io_executor executor, std::shared_ptr<runtime::Clock> clock) {
+  for (auto& n : namespaces_) {
+    for (auto* informer : n->all()) {
+      sources_.push_back(runtime::client_source(client_, informer->resource, informer->ns));
+      auto metrics = runtime::prometheus_watcher_metrics(*registry_, informer->resource.plural);
+      runtime::WatcherObserver observer;
+      const std::string what =
+          informer->resource.plural + (informer->ns.empty() ? "" : " in " + informer->ns);
+      observer.on_error = [what, metrics](const kube::Error& error, runtime::Clock::duration backoff) {
+        metrics.error();
+        spdlog::warn("watch {}: {} (retrying in {} ms)", what, error.describe(),
+                     std::chrono::duration_cast<std::chrono::milliseconds>(backoff).count());
+      };
+      observer.on_transition = [metrics](const runtime::watcher::State& from,
+                                         const runtime::watcher::State& to) {
+        if (std::holds_alternative<runtime::watcher::Empty>(to) &&
+            !std::holds_alternative<runtime::watcher::Empty>(from)) {
+          metrics.relist();
+        }
+      };
+      auto apply = runtime::apply_and_notify(informer->writer, informer->handlers);
+      auto sink = [apply, metrics](const runtime::watcher::Event& event) {
+        metrics.event();
+        apply(event);
+      };
+      auto& signal = signals_.emplace_back(std::make_unique<asio::cancellation_signal>());
+      ++running_;
+      asio::co_spawn(executor,
+                     runtime::run_watcher(*sources_.back(), runtime::WatcherOptions{}, clock,
+                                          runtime::default_random(), sink, observer),
+                     asio::bind_cancellation_slot(signal->slot(), [this](std::exception_ptr error) {
+                       --running_;
+                       if (error) {
+                         try {
+                           std::rethrow_exception(error);
+                         } catch (const std::exception& e) {
+                           spdlog::error("watcher ended with an exception: {}", e.what());
+                         }
+                       }
+                     }));
+    }
+  }
+}
+
+void ClusterCache::stop() {
+  for (auto& s : signals_) s->emit(asio::cancellation_type::terminal);
+}
+
+bool ClusterCache::synced() const { return unsynced().empty(); }
+
+std::vector<std::string> ClusterCache::unsynced() const {
+  std::vector<std::string> out;
+  for (auto& n : namespaces_) {
+    for (auto* informer : n->all()) {
+      if (!informer->writer.store().is_ready()) {
+        out.push_back(informer->resource.plural + (n->name.empty() ? "" : "/" + n->name));
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace rollguard

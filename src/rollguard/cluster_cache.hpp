@@ -1,0 +1,91 @@
+#pragma once
+// The controller's view of the cluster: one informer (watcher -> Writer -> Store) per resource it
+// reads, per watched namespace ("" = all namespaces, one set of watches):
+//   rollbackpolicies  whole objects (small, few)          index "target": "ns/deploymentName"
+//   deployments       slim (no managedFields)
+//   replicasets       slim; the pod template is kept      index "owner" (built in): Deployment uid
+//   pods              slim (status only)                  index "owner": ReplicaSet uid
+// and the mappers that turn a change of any of them into requests for the policies concerned.
+// Reads are lock-free snapshots: the reconciler never owns a socket.
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kube/client.hpp"
+#include "runtime/controller.hpp"
+#include "runtime/metrics.hpp"
+#include "runtime/store.hpp"
+#include "runtime/watcher_driver.hpp"
+
+namespace rollguard {
+
+inline constexpr std::string_view kTargetIndex = "target";
+
+// The stores of one watched namespace ("" = all).
+struct NamespaceStores {
+  runtime::Store policies;
+  runtime::Store deployments;
+  runtime::Store replica_sets;
+  runtime::Store pods;
+};
+
+// Read side, for the reconciler.
+class ClusterView {
+ public:
+  virtual ~ClusterView() = default;
+  virtual runtime::ObjectPtr policy(std::string_view ns, std::string_view name) const = 0;
+  virtual runtime::ObjectPtr deployment(std::string_view ns, std::string_view name) const = 0;
+  // ReplicaSets whose ownerReferences name the Deployment's uid.
+  virtual std::vector<runtime::ObjectPtr> replica_sets_of(std::string_view ns,
+                                                          std::string_view deployment_uid) const = 0;
+  virtual std::vector<runtime::ObjectPtr> pods_of(std::string_view ns,
+                                                  std::string_view replica_set_uid) const = 0;
+  // Policies whose spec.targetRef names this Deployment.
+  virtual std::vector<runtime::ObjectPtr> policies_targeting(std::string_view ns,
+                                                             std::string_view deployment) const = 0;
+};
+
+class ClusterCache : public ClusterView {
+ public:
+  // namespaces empty = all namespaces.
+  ClusterCache(std::shared_ptr<kube::Client> client, std::vector<std::string> namespaces,
+               std::shared_ptr<prometheus::Registry> registry);
+  ~ClusterCache() override;
+
+  runtime::ObjectPtr policy(std::string_view ns, std::string_view name) const override;
+  runtime::ObjectPtr deployment(std::string_view ns, std::string_view name) const override;
+  std::vector<runtime::ObjectPtr> replica_sets_of(std::string_view ns,
+                                                  std::string_view deployment_uid) const override;
+  std::vector<runtime::ObjectPtr> pods_of(std::string_view ns,
+                                          std::string_view replica_set_uid) const override;
+  std::vector<runtime::ObjectPtr> policies_targeting(std::string_view ns,
+                                                     std::string_view deployment) const override;
+
+  // Connects every store's changes to the controller's queue and makes it wait for the stores.
+  void connect(runtime::Controller& controller);
+  // Starts one watcher coroutine per informer on the executor; stop() cancels them all (each
+  // finishes on its own executor turn; running() says how many are still alive).
+  void start(boost::asio::any_io_executor executor, std::shared_ptr<runtime::Clock> clock);
+  void stop();
+  std::size_t running() const { return running_; }
+  // All stores have listed once (readiness).
+  bool synced() const;
+  std::vector<std::string> unsynced() const;
+
+ private:
+  struct Informer;
+  struct Namespace;
+  const Namespace* find(std::string_view ns) const;
+
+  std::shared_ptr<kube::Client> client_;
+  std::shared_ptr<prometheus::Registry> registry_;
+  std::vector<std::unique_ptr<Namespace>> namespaces_;
+  std::vector<std::unique_ptr<runtime::ListWatchSource>> sources_;
+  std::vector<std::unique_ptr<boost::asio::cancellation_signal>> signals_;
+  std::size_t running_ = 0;
+};
+
+}  // namespace rollguard

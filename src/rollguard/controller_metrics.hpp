@@ -1,0 +1,59 @@
+#pragma once
+// rollguard's own metrics beside the runtime's (controller_runtime_*, workqueue_*, watcher):
+//   rollguard_rollbacks_total{namespace,policy,reason}          rollback patches that landed
+//   rollguard_rollback_failures_total{namespace,policy}         rollback patches the API refused
+//   rollguard_dry_run_rollbacks_total{namespace,policy}         "would roll back" decisions
+//   rollguard_time_to_detect_seconds{namespace,policy}          new revision -> rollback decision
+//   rollguard_time_to_recover_seconds{namespace,policy}         decision -> rolled-back revision available
+//   rollguard_slo_value{namespace,policy,slo}                   last measured value (when numeric)
+//   rollguard_slo_status{namespace,policy,slo,result}           1 for the last result, 0 for the others
+//   rollguard_policy_phase{namespace,policy,phase}              1 for the current phase
+//   rollguard_measurement_errors_total{kind}                    measurements that could not be taken
+// Series of a deleted policy are removed (forget), so /metrics does not grow with churn.
+#include <prometheus/counter.h>
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "rollguard/slo.hpp"
+
+namespace rollguard {
+
+class ControllerMetrics {
+ public:
+  explicit ControllerMetrics(prometheus::Registry& registry);
+
+  void rollback(const std::string& ns, const std::string& policy, const std::string& reason);
+  void rollback_failed(const std::string& ns, const std::string& policy);
+  void dry_run_rollback(const std::string& ns, const std::string& policy);
+  void time_to_detect(const std::string& ns, const std::string& policy, double seconds);
+  void time_to_recover(const std::string& ns, const std::string& policy, double seconds);
+  void measurement(const std::string& ns, const std::string& policy, const Measurement& m);
+  void phase(const std::string& ns, const std::string& policy, const std::string& phase);
+  void measurement_error(const std::string& kind);
+  // Drops every series of the policy (it was deleted).
+  void forget(const std::string& ns, const std::string& policy);
+
+ private:
+  struct PolicySeries;
+  PolicySeries& series(const std::string& ns, const std::string& policy);
+
+  prometheus::Family<prometheus::Counter>& rollbacks_;
+  prometheus::Family<prometheus::Counter>& rollback_failures_;
+  prometheus::Family<prometheus::Counter>& dry_runs_;
+  prometheus::Family<prometheus::Histogram>& detect_;
+  prometheus::Family<prometheus::Histogram>& recover_;
+  prometheus::Family<prometheus::Gauge>& slo_value_;
+  prometheus::Family<prometheus::Gauge>& slo_status_;
+  prometheus::Family<prometheus::Gauge>& phase_;
+  prometheus::Family<prometheus::Counter>& measurement_errors_;
+  std::map<std::string, std::unique_ptr<PolicySeries>> policies_;
+};
+
+}  // namespace rollguard
