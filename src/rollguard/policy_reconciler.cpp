@@ -4,6 +4,7 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "kube/json_patch.hpp"
 #include "kube/object_meta.hpp"
 #include "rollguard/controller_metrics.hpp"
 #include "rollguard/decide.hpp"
@@ -257,16 +258,14 @@ asio::awaitable<kube::Result<void>> PolicyReconciler::write_status(const json::o
   }
   // Preconditioned on the policy we decided from: a stale cache (our previous write not yet seen)
   // or a concurrent writer gets 422 and nothing of theirs is overwritten.
-  json::array patch;
-  patch.push_back(json::object{{"op", "test"},
-                               {"path", "/metadata/resourceVersion"},
-                               {"value", kube::meta::resource_version(policy)}});
-  patch.push_back(json::object{{"op", "add"}, {"path", "/status"}, {"value", status.to_json()}});
+  kube::JsonPatch patch;
+  patch.test("/metadata/resourceVersion", kube::meta::resource_version(policy));
+  patch.add("/status", status.to_json());
   const auto resource = kube::ResourceDescriptor::rollback_policies();
   kube::PatchOptions options;
   options.field_manager = "rollguard";
   const std::string subresource = "status";
-  std::string body = json::serialize(patch);
+  std::string body = patch.body();
   auto r =
       co_await context_.client->patch(resource, ns, name, kube::PatchType::Json, body, options, subresource);
   if (!r) {

@@ -1,5 +1,6 @@
 #include "rollguard/rollback_patch.hpp"
 
+#include "kube/json_patch.hpp"
 #include "kube/object_meta.hpp"
 
 namespace rollguard {
@@ -8,39 +9,14 @@ namespace json = boost::json;
 
 namespace {
 
-// RFC 6901: "~" -> "~0", "/" -> "~1".
-std::string escape_segment(std::string_view segment) {
-  std::string out;
-  for (char c : segment) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
+using kube::JsonPatch;
 
-json::object op(std::string_view name, std::string path, json::value value) {
-  return json::object{{"op", name}, {"path", std::move(path)}, {"value", std::move(value)}};
-}
-
-json::object op(std::string_view name, std::string path) {
-  return json::object{{"op", name}, {"path", std::move(path)}};
-}
-
-// Ops that set metadata.annotations[key] = value for each pair, creating the map first when the
-// object has none (once: a second "add /metadata/annotations {}" would drop the first annotation).
-void set_annotations(json::array& patch, const json::object& object,
+// metadata.annotations[key] = value for each pair, creating the map first when the object has none
+// (once: a second "add /metadata/annotations {}" would drop the first annotation).
+void set_annotations(JsonPatch& patch, const json::object& object,
                      std::initializer_list<std::pair<std::string_view, std::string>> values) {
-  if (!kube::meta::annotations(object)) {
-    patch.push_back(op("add", "/metadata/annotations", json::object{}));
-  }
-  for (auto& [key, value] : values) {
-    patch.push_back(op("add", "/metadata/annotations/" + escape_segment(key), json::string(value)));
-  }
+  if (!kube::meta::annotations(object)) patch.add("/metadata/annotations", json::object{});
+  for (auto& [key, value] : values) patch.add(JsonPatch::pointer({"metadata", "annotations", key}), value);
 }
 
 }  // namespace
@@ -63,34 +39,34 @@ std::optional<json::array> rollback_patch(const json::object& deployment, const 
   auto rv = kube::meta::resource_version(deployment);
   auto tmpl = deployment_template_from(replica_set);
   if (rv.empty() || !tmpl) return std::nullopt;
-  json::array patch;
-  patch.push_back(op("test", "/metadata/resourceVersion", json::string(rv)));
+  JsonPatch patch;
+  patch.test("/metadata/resourceVersion", rv);
   // "add" replaces an existing member and creates a missing one (a cached Deployment may lack it).
-  patch.push_back(op("add", "/spec/template", std::move(*tmpl)));
+  patch.add("/spec/template", std::move(*tmpl));
   set_annotations(patch, deployment,
                   {{kChangeCauseAnnotation, change_cause}, {kRolledBackByAnnotation, policy_key}});
-  return patch;
+  return patch.ops();
 }
 
 std::optional<json::array> hold_patch(const json::object& deployment, const std::string& reason,
                                       const std::string& policy_key) {
   auto rv = kube::meta::resource_version(deployment);
   if (rv.empty()) return std::nullopt;
-  json::array patch;
-  patch.push_back(op("test", "/metadata/resourceVersion", json::string(rv)));
-  patch.push_back(op("add", "/spec/paused", true));
+  JsonPatch patch;
+  patch.test("/metadata/resourceVersion", rv);
+  patch.add("/spec/paused", true);
   set_annotations(patch, deployment, {{kHeldByAnnotation, policy_key + ": " + reason}});
-  return patch;
+  return patch.ops();
 }
 
 std::optional<json::array> release_patch(const json::object& deployment) {
   auto rv = kube::meta::resource_version(deployment);
   if (rv.empty() || !kube::meta::annotation(deployment, kHeldByAnnotation)) return std::nullopt;
-  json::array patch;
-  patch.push_back(op("test", "/metadata/resourceVersion", json::string(rv)));
-  patch.push_back(op("add", "/spec/paused", false));
-  patch.push_back(op("remove", "/metadata/annotations/" + escape_segment(kHeldByAnnotation)));
-  return patch;
+  JsonPatch patch;
+  patch.test("/metadata/resourceVersion", rv);
+  patch.add("/spec/paused", false);
+  patch.remove(JsonPatch::pointer({"metadata", "annotations", kHeldByAnnotation}));
+  return patch.ops();
 }
 
 }  // namespace rollguard
