@@ -30,6 +30,7 @@ namespace {
 // A failed precondition (our cached view was stale, or somebody wrote in between) resolves itself
 // within a watch event: retry soon instead of backing off like a real error.
 constexpr auto kStaleRetry = std::chrono::milliseconds(250);
+constexpr auto kMaxWaitForDeploymentController = std::chrono::seconds(30);
 
 std::vector<const json::object*> pointers(const std::vector<runtime::ObjectPtr>& objects) {
   std::vector<const json::object*> out;
@@ -64,6 +65,8 @@ struct PolicyReconciler::Memory {
   bool measured_once = false;
   bool needs_measurements = true;
   std::optional<SystemTime> recovery_recorded_for;  // lastRollback.startedAt already counted
+  std::int64_t in_flux_generation = 0;              // Deployment generation not yet observed
+  runtime::Clock::time_point in_flux_since{};
 };
 
 PolicyReconciler::PolicyReconciler(ReconcilerContext context)
@@ -181,6 +184,24 @@ asio::awaitable<ReconcileResult> PolicyReconciler::operator()(runtime::Request r
     }
   }
 
+  // A Deployment whose controller has not yet seen its latest spec pairs the new template with the
+  // old revision number (the annotation moves when the controller processes the change): deciding
+  // on it would attribute the template to the wrong revision. Wait for the controller, a bounded
+  // while (a cluster whose Deployment controller is down still gets decisions).
+  if (observation && observation->observed_generation < observation->generation) {
+    const auto now_steady = context_.clock->now();
+    if (memory.in_flux_generation != observation->generation) {
+      memory.in_flux_generation = observation->generation;
+      memory.in_flux_since = now_steady;
+    }
+    if (now_steady - memory.in_flux_since < kMaxWaitForDeploymentController)
+      co_return Action::requeue(kStaleRetry);
+    spdlog::warn(
+        "policy {}: deployment {} generation {} not observed by its controller after {} s; deciding anyway",
+        key, observation->name, observation->generation,
+        std::chrono::duration_cast<std::chrono::seconds>(kMaxWaitForDeploymentController).count());
+  }
+
   // measure
   std::vector<Measurement> measurements;
   if (parsed.ok() && observation && due(parsed.policy, *observation, memory)) {
@@ -209,6 +230,10 @@ asio::awaitable<ReconcileResult> PolicyReconciler::operator()(runtime::Request r
       co_return ReconcileError::transient("status of " + key + ": " + written.error().describe());
     }
   }
+
+  // The Events of this decision go out with its status, before the action: an action whose
+  // precondition fails is re-sent by a later decision, which does not announce it again.
+  for (auto& note : decision.events) record_event(*object, deployment.get(), note);
 
   // act
   if (decision.rollback && deployment) {
@@ -243,7 +268,6 @@ asio::awaitable<ReconcileResult> PolicyReconciler::operator()(runtime::Request r
     metrics_->time_to_recover(request.ns, request.name, seconds_between(*last->started_at, now));
   }
 
-  for (auto& note : decision.events) record_event(*object, deployment.get(), note);
   if (decision.requeue_after.count() > 0) co_return Action::requeue(decision.requeue_after);
   co_return Action::await_change();
 }
