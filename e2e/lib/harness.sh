@@ -26,6 +26,7 @@
 #
 #   RG_BIN          directory of kube-sim, rollguard-controller, demo-app (default build/bin)
 #   RG_POD_PORT     port of the demo-app pods (default 8080)
+#   RG_CRDS         directory of the CRD (default crds/)
 #   RG_VERBOSE=1    echo every kubectl command
 #   RG_KEEP_WORK=1  keep the work directory (logs, Prometheus data, recordings)
 #   RG_NO_NETNS=1   stay in the caller's network namespace
@@ -88,11 +89,32 @@ harness_init() {
   rg_log "== $rg_name (work: $rg_work${RG_IN_NETNS:+, own network namespace})"
 }
 
-# kubectl against the cluster of this script, in its namespace.
-k() {
-  [[ -n ${RG_VERBOSE:-} ]] && rg_log "kubectl $*" >&2
+# kubectl against the cluster of this script, in its namespace. With RG_KUBECTL_RETRY=1 (API
+# faults on) a command answered 5xx / 429 is tried again, up to 8 times (watches are not).
+rg_kubectl() {
   kubectl --kubeconfig "$KUBECONFIG_FILE" --cache-dir "$rg_work/kubectl-cache" -n "$RG_NS" \
     --request-timeout=20s "$@"
+}
+k() {
+  [[ -n ${RG_VERBOSE:-} ]] && rg_log "kubectl $*" >&2
+  if [[ -z ${RG_KUBECTL_RETRY:-} || $* == *--watch* ]]; then
+    rg_kubectl "$@"
+    return
+  fi
+  local input="" out err rc i
+  [[ ! -t 0 && $* == *" -f -"* ]] && input=$(cat)
+  for i in 1 2 3 4 5 6 7 8; do
+    out=$(rg_kubectl "$@" <<<"$input" 2>"$rg_work/kubectl.err")
+    rc=$?
+    err=$(<"$rg_work/kubectl.err")
+    if ((rc == 0)) || ! grep -qiE 'ServiceUnavailable|InternalError|TooManyRequests|too many requests|internal error|unavailable|\(50[0-9]\)|\(429\)' <<<"$err"; then
+      break
+    fi
+    sleep 0.3
+  done
+  [[ -n $out ]] && printf '%s\n' "$out"
+  [[ -n $err ]] && printf '%s\n' "$err" >&2
+  return "$rc"
 }
 
 # wait_for DESCRIPTION SECONDS CMD...: polls CMD every 0.5 s until it succeeds; notes progress every
@@ -346,7 +368,7 @@ harness_start() {
   else
     start_kube_sim "$@"
   fi
-  k apply -f "$rg_root/crds/" >/dev/null || rg_die "CRD apply failed"
+  k apply -f "${RG_CRDS:-$rg_root/crds}/" >/dev/null || rg_die "CRD apply failed"
   must_wait "CRD established" 30 k get rollbackpolicies
   real_cluster || start_prometheus
   # The address the controller uses (in a cluster: the in-cluster one).
@@ -392,11 +414,9 @@ revision_of() { jp "deployment/$1" '.metadata.annotations.deployment\.kubernetes
 image_of() { jp "deployment/$1" '.spec.template.spec.containers[0].image'; }
 phase_of() { jp "rbp/$1" '.status.phase'; }
 rollout_available() {
-  local want
-  want=$(jp "deployment/$1" '.spec.replicas')
-  [[ "$(jp "deployment/$1" '.status.availableReplicas')" == "$want" &&
-    "$(jp "deployment/$1" '.status.updatedReplicas')" == "$want" &&
-    "$(jp "deployment/$1" '.status.replicas')" == "$want" ]]
+  local gen obs want total updated available
+  read -r gen obs want total updated available <<<"$(jp "deployment/$1" '.metadata.generation} {.status.observedGeneration} {.spec.replicas} {.status.replicas} {.status.updatedReplicas} {.status.availableReplicas')"
+  [[ -n $gen && $gen == "$obs" && $want == "$total" && $want == "$updated" && $want == "$available" ]]
 }
 # hash_of_revision DEPLOYMENT REVISION: the pod-template-hash of the ReplicaSet with that revision.
 hash_of_revision() {
@@ -411,6 +431,7 @@ for rs in json.load(sys.stdin)["items"]:
 # SLOs (YAML list items for a policy's spec.slos), each aimed at the new pods only.
 # slo_error_rate MAX [WINDOW]
 slo_error_rate() {
+  echo # a leading newline: "$(slo_a)$(slo_b)" stays a list ($(...) drops trailing ones)
   cat <<YAML
   - name: error-rate
     prometheus:
@@ -422,6 +443,7 @@ YAML
 }
 # slo_latency QUANTILE MAX_SECONDS
 slo_latency() {
+  echo
   cat <<YAML
   - name: latency-p${1#0.}
     prometheus:
@@ -432,12 +454,14 @@ slo_latency() {
 YAML
 }
 slo_health() {
+  echo
   cat <<YAML
   - name: health
     http: {path: /health, port: $RG_POD_PORT, expectStatus: [200], timeout: 1s, attempts: 2}
 YAML
 }
 slo_rollout() {
+  echo
   cat <<YAML
   - name: rollout
     deployment: {minAvailableRatio: 1.0, failOnProgressDeadline: true, maxContainerRestarts: 3}
@@ -462,7 +486,8 @@ ${4:-}
 $3
 YAML
 }
-apply_policy() { policy_yaml "$@" | k apply -f - >/dev/null || rg_die "policy $1 not accepted"; }
+policy_apply() { policy_yaml "$@" | k apply -f -; }
+apply_policy() { policy_apply "$@" >/dev/null || rg_die "policy $1 not accepted"; }
 
 # --- what happened, as kubectl shows it ------------------------------------------------------------
 # record NAME CMD...: runs CMD (a kubectl --watch, restarted when the watch ends) in the background;
@@ -483,7 +508,7 @@ record() {
 # record_rollout DEPLOYMENT POLICY: the Deployment's revision/image/paused/availability and the
 # policy's phase/counters/failing SLO, every change, for the figures and the timeline.
 record_rollout() {
-  record deployment k get "deployment/$1" --watch -o 'jsonpath={.metadata.annotations.deployment\.kubernetes\.io/revision}|{.spec.template.spec.containers[0].image}|{.spec.paused}|{.status.availableReplicas}/{.spec.replicas}|{.status.updatedReplicas}{"\n"}'
+  record deployment k get "deployment/$1" --watch -o 'jsonpath={.metadata.annotations.deployment\.kubernetes\.io/revision}|{.spec.template.spec.containers[0].image}|{.spec.paused}|{.status.availableReplicas}/{.spec.replicas}|{.status.updatedReplicas}|{.metadata.generation}|{.status.observedGeneration}{"\n"}'
   record policy k get "rbp/$2" --watch -o 'jsonpath={.status.phase}|{.status.currentRevision}|{.status.lastKnownGoodRevision}|{.status.consecutiveFailures}|{.status.failingSLO}|{.status.failingSince}|{.status.message}{"\n"}'
 }
 # recorded NAME: the recording without repeated states (a re-listed watch repeats the last one).
@@ -542,7 +567,7 @@ rollback_figures() {
   # template's image back to the rollback target's) and full availability again.
   first_fail=$(recorded policy | awk -F'|' -v after="$applied" '{split($1, a, " "); if (a[1] >= after && $6 != "") {print $6; exit}}')
   patched=$(recorded deployment | awk -F'|' -v after="$applied" -v img="$to_image" '{split($1, a, " "); if (a[1] >= after && $2 == img) {print a[1]; exit}}')
-  available=$(recorded deployment | awk -F'|' -v after="${patched:-0}" -v img="$to_image" '{split($1, a, " "); split($4, r, "/"); if (a[1] >= after && $2 == img && r[1] == r[2] && $5 == r[2]) {print a[1]; exit}}')
+  available=$(recorded deployment | awk -F'|' -v after="${patched:-0}" -v img="$to_image" '{split($1, a, " "); split($4, r, "/"); if (a[1] >= after && $2 == img && r[1] + 0 >= r[2] + 0 && $5 == r[2] && $6 == $7) {print a[1]; exit}}')
   python3 - "$applied" "$detected" "$started" "$completed" "$first_fail" "$patched" "$available" <<'PY'
 import sys
 from datetime import datetime
@@ -584,8 +609,12 @@ def rec(name):
     return out
 prev = None
 for t, f in rec("deployment"):
-    f += [""] * (5 - len(f))
-    text = "revision %s  %s%s  available %s" % (f[0], f[1].rsplit(":", 1)[-1], "  PAUSED" if f[2] == "true" else "", f[3])
+    f += [""] * (7 - len(f))
+    avail, _, want = f[3].partition("/")
+    num = lambda x: int(x) if x.isdigit() else -1
+    done = num(avail) >= num(want) >= 0 and f[4] == want and f[5] == f[6]
+    text = "revision %s  %s%s  %s" % (f[0] or "-", f[1].rsplit(":", 1)[-1], "  PAUSED (held)" if f[2] == "true" else "",
+                                     "available %s/%s" % (avail or 0, want) if done else "rolling out")
     if text != prev: rows.append((t, "Deployment", text))
     prev = text
 prev = None
@@ -612,6 +641,9 @@ for t, who, text in sorted(rows, key=lambda r: r[0]):
 PY
 }
 
+# elapsed FROM TO: TO - FROM in seconds, one decimal (epoch times as recorded by date +%s.%3N).
+elapsed() { python3 -c 'import sys; print("%.1f" % (float(sys.argv[2]) - float(sys.argv[1])))' "${1:-0}" "${2:-0}"; }
+
 # --- the shared rollback scenario -----------------------------------------------------------------
 # start_with_good_v1 POLICY DEPLOYMENT SLOS [EXTRA_SPEC] [V1_ARGS...]: v1 of the Deployment, the
 # policy, and v1 (revision 1) last known good. Records the rollout from then on.
@@ -632,7 +664,7 @@ start_with_good_v1() {
 expect_rollback() {
   local policy=$1 dep=$2 version=$3
   shift 3
-  local good_image good_rev bad_rev before rollbacks_before events_before
+  local good_image good_rev bad_rev rollbacks_before events_before
   good_image=$(image_of "$dep")
   good_rev=$(revision_of "$dep")
   bad_rev=$(($(highest_revision "$dep") + 1))
