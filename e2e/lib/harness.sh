@@ -587,6 +587,9 @@ print("  rollback patch -> completedAt (status): %s" % d(started, completed))
 print("  rollback patch -> all replicas available again (watched): %s" % d(patched, available))
 if first_fail is not None and patched is not None:
     print("BREACH_TO_PATCH %.1f" % (patched - first_fail))
+if first_fail is not None and available is not None:
+    print("MTTR %.1f" % (available - first_fail))
+print("EPOCHS %s %s %s" % tuple("%.3f" % x if x is not None else "-" for x in (first_fail, patched, available)))
 PY
 }
 
@@ -695,7 +698,7 @@ expect_rollback() {
   timeline
   local figures
   figures=$(rollback_figures "$policy" "$dep" "$RG_APPLIED")
-  grep -v '^BREACH_TO_PATCH' <<<"$figures"
+  grep -vE '^(BREACH_TO_PATCH|MTTR|EPOCHS)' <<<"$figures"
   RG_BREACH_TO_PATCH=$(awk '/^BREACH_TO_PATCH/ {print $2}' <<<"$figures")
   echo "FIGURE $rg_name breach->patch ${RG_BREACH_TO_PATCH:-n/a} s"
 }
