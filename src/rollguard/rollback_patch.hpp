@@ -11,12 +11,13 @@
 #include <optional>
 #include <string>
 
+#include "rollguard/kube_names.hpp"
+
 namespace rollguard {
 
 inline constexpr std::string_view kChangeCauseAnnotation = "kubernetes.io/change-cause";
 inline constexpr std::string_view kRolledBackByAnnotation = "rollguard.io/rolled-back-by";
 inline constexpr std::string_view kHeldByAnnotation = "rollguard.io/held-by";
-inline constexpr std::string_view kPodTemplateHashLabel = "pod-template-hash";
 
 // The ReplicaSet's pod template as a Deployment template (pod-template-hash removed); nullopt when
 // the ReplicaSet has no template.

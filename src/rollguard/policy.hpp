@@ -1,0 +1,84 @@
+#pragma once
+// The RollbackPolicy spec as plain values, and its validation. parse_policy reports every problem
+// at once, each with the field path a user would type ("spec.slos[1].prometheus.query"), because
+// the CRD schema cannot be trusted to have caught them: the installed CRD may be older than the
+// controller, `kubectl apply --validate=false` skips it, and other tools write objects too.
+#include <boost/json/object.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rollguard/slo.hpp"
+
+namespace rollguard {
+
+enum class RollbackMode { Automatic, DryRun };
+enum class RollbackTarget { LastKnownGood, PreviousRevision };
+const char* to_string(RollbackMode mode);
+const char* to_string(RollbackTarget target);
+
+struct RollbackSpec {
+  RollbackMode mode = RollbackMode::Automatic;
+  RollbackTarget to = RollbackTarget::LastKnownGood;
+  Duration cooldown = std::chrono::minutes{10};  // no automatic rollback this long after the last one started
+  friend bool operator==(const RollbackSpec&, const RollbackSpec&) = default;
+};
+
+// spec.manualRollback: a declarative emergency rollback, carried out once per request_id.
+struct ManualRollback {
+  std::int64_t to_revision = 0;
+  std::string request_id;
+  friend bool operator==(const ManualRollback&, const ManualRollback&) = default;
+};
+
+// spec.notifications.webhooks[]: parsed and carried for the notifier; the URL lives in a Secret.
+struct NotificationWebhook {
+  std::string name;
+  SecretKeyRef url_secret_ref;
+  friend bool operator==(const NotificationWebhook&, const NotificationWebhook&) = default;
+};
+
+struct Policy {
+  // metadata
+  std::string name;
+  std::string ns;
+  std::string uid;
+  std::int64_t generation = 0;
+  // spec
+  std::string target_name;  // a Deployment in the policy's namespace
+  Duration interval = std::chrono::seconds{10};
+  Duration stabilization_window = std::chrono::minutes{5};
+  int failure_threshold = 3;
+  int inconclusive_threshold = 5;  // 0 = inconclusive evaluations never count as failing
+  std::vector<Slo> slos;
+  RollbackSpec rollback;
+  std::optional<ManualRollback> manual_rollback;
+  bool paused = false;
+  std::vector<NotificationWebhook> notification_webhooks;
+  friend bool operator==(const Policy&, const Policy&) = default;
+};
+
+// One validation problem: the field's path from the object root, and what is wrong with it.
+struct FieldError {
+  std::string field;
+  std::string message;
+  friend bool operator==(const FieldError&, const FieldError&) = default;
+};
+
+// The policy with every field that parsed (metadata always, so an invalid policy can still be
+// reported on), and every error found. The policy is only to be acted on when ok().
+struct PolicyOrErrors {
+  Policy policy;
+  std::vector<FieldError> errors;
+  bool ok() const { return errors.empty(); }
+};
+
+// Parses a RollbackPolicy object (apiVersion/kind/metadata/spec; status is ignored).
+PolicyOrErrors parse_policy(const boost::json::object& rbp);
+
+// "spec.interval: invalid duration \"ten\": ...; spec.slos[0].name: required", at most `limit`
+// errors and then "(and N more)", for a condition message.
+std::string describe(const std::vector<FieldError>& errors, std::size_t limit = 5);
+
+}  // namespace rollguard
