@@ -8,6 +8,7 @@ marks, written as one SVG (python3's standard library only).
 """
 import argparse
 import json
+import math
 import sys
 import urllib.parse
 import urllib.request
@@ -64,7 +65,8 @@ def main():
     W, H, L, R, T, B = 900, 420, 70, 20, 40, 70
     t0, t1 = a.start, a.end
     ymax = max([a.threshold * 2, 0.1] + [float(v) for s in series for _, v in s["values"] if v not in ("NaN", "+Inf")])
-    ymax = min(1.0, ymax * 1.15)
+    tick = 0.05 if ymax <= 0.5 else 0.1
+    ymax = min(1.0, math.ceil(ymax * 1.1 / tick) * tick)
     x = lambda t: L + (t - t0) / max(t1 - t0, 1) * (W - L - R)
     y = lambda v: T + (1 - v / ymax) * (H - T - B)
     out = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" font-size="12">' % (W, H),
@@ -72,8 +74,8 @@ def main():
            '<text x="%d" y="22" font-size="15" font-weight="bold">%s</text>' % (L, escape(
                "Error rate of deployment/%s by revision (Prometheus, 5 s rate, 1 s steps)" % a.deployment))]
     # Axes and grid.
-    for i in range(6):
-        v = ymax * i / 5
+    for i in range(int(round(ymax / tick)) + 1):
+        v = tick * i
         out.append('<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" stroke="#ddd"/>' % (L, W - R, y(v), y(v)))
         out.append('<text x="%d" y="%.1f" text-anchor="end">%.0f %%</text>' % (L - 6, y(v) + 4, v * 100))
     span = t1 - t0
