@@ -70,6 +70,8 @@ ControllerMetrics::ControllerMetrics(prometheus::Registry& registry)
               .Help("Measurements that could not be taken (Inconclusive with an error), by SLO kind")
               .Register(registry)) {}
 
+ControllerMetrics::~ControllerMetrics() = default;
+
 ControllerMetrics::PolicySeries& ControllerMetrics::series(const std::string& ns, const std::string& policy) {
   auto& slot = policies_[ns + "/" + policy];
   if (!slot) slot = std::make_unique<PolicySeries>();

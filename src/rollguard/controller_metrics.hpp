@@ -28,6 +28,7 @@ namespace rollguard {
 class ControllerMetrics {
  public:
   explicit ControllerMetrics(prometheus::Registry& registry);
+  ~ControllerMetrics();
 
   void rollback(const std::string& ns, const std::string& policy, const std::string& reason);
   void rollback_failed(const std::string& ns, const std::string& policy);

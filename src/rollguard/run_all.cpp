@@ -10,8 +10,8 @@ namespace rollguard {
 
 namespace asio = boost::asio;
 
-asio::awaitable<std::vector<Measurement>> run_all(std::vector<MeasurementJob> jobs,
-                                                  std::function<Measurement(std::string)> fallback) {
+asio::awaitable<std::vector<Measurement>> run_all(const std::vector<MeasurementJob>& jobs,
+                                                  const std::function<Measurement(std::string)>& fallback) {
   auto executor = co_await asio::this_coro::executor;
   struct Shared {
     explicit Shared(asio::any_io_executor e, std::size_t n)

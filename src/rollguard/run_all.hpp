@@ -13,7 +13,7 @@ namespace rollguard {
 
 using MeasurementJob = std::function<boost::asio::awaitable<Measurement>()>;
 
-boost::asio::awaitable<std::vector<Measurement>> run_all(std::vector<MeasurementJob> jobs,
-                                                         std::function<Measurement(std::string)> fallback);
+boost::asio::awaitable<std::vector<Measurement>> run_all(
+    const std::vector<MeasurementJob>& jobs, const std::function<Measurement(std::string)>& fallback);
 
 }  // namespace rollguard

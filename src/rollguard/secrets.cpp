@@ -36,8 +36,9 @@ std::set<std::pair<std::string, std::string>> secret_refs(const std::vector<Slo>
   return out;
 }
 
-boost::asio::awaitable<SecretLookup> resolve_secrets(std::shared_ptr<kube::Client> client, std::string ns,
-                                                     std::set<std::pair<std::string, std::string>> refs) {
+boost::asio::awaitable<SecretLookup> resolve_secrets(
+    std::shared_ptr<kube::Client> client, std::string ns,
+    const std::set<std::pair<std::string, std::string>>& refs) {
   SecretLookup out;
   const auto secrets = kube::ResourceDescriptor::secrets();
   // One GET per Secret, however many of its keys are used.

@@ -23,7 +23,8 @@ struct SecretLookup {
   std::map<std::string, std::string> errors;
 };
 
-boost::asio::awaitable<SecretLookup> resolve_secrets(std::shared_ptr<kube::Client> client, std::string ns,
-                                                     std::set<std::pair<std::string, std::string>> refs);
+boost::asio::awaitable<SecretLookup> resolve_secrets(
+    std::shared_ptr<kube::Client> client, std::string ns,
+    const std::set<std::pair<std::string, std::string>>& refs);
 
 }  // namespace rollguard

@@ -11,6 +11,8 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "kube/object_meta.hpp"
+
 namespace rollguard::runtime {
 
 namespace {
@@ -162,18 +164,6 @@ void build_stripped(const json::object& in, json::object& out) {
                });
 }
 
-void build_deployment(const json::object& in, json::object& out) {
-  rebuild_into(
-      in, out, keep_all, [](std::string_view key, const json::value& v, const json::storage_ptr& sp) {
-        if (key == "metadata") return strip_metadata(v, sp);
-        if (key == "spec") {
-          return rebuild(
-              v, sp, [](std::string_view k, const json::value&) { return k != "template"; }, copy_member);
-        }
-        return json::value(v, sp);
-      });
-}
-
 json::value slim_container_statuses(const json::value& statuses, const json::storage_ptr& sp) {
   if (!statuses.is_array()) return json::value(statuses, sp);
   json::array out(sp);
@@ -213,11 +203,11 @@ void build_pod(const json::object& in, json::object& out) {
 void build_copy(const json::object& in, json::object& out) { out = in; }
 
 bool nothing_to_strip(const json::object& object) {
-  auto* m = object.if_contains("metadata");
-  if (!m || !m->is_object()) return true;
-  if (m->get_object().contains("managedFields")) return false;
-  auto* a = m->get_object().if_contains("annotations");
-  return !(a && a->is_object() && a->get_object().contains(kLastApplied));
+  auto* m = kube::meta::metadata(object);
+  if (!m) return true;
+  if (m->contains("managedFields")) return false;
+  auto* a = kube::meta::annotations(object);
+  return !(a && a->contains(kLastApplied));
 }
 
 }  // namespace
@@ -246,9 +236,7 @@ ObjectPtr strip_for_cache(ObjectPtr object) {
   return compact_with(*object, build_stripped);
 }
 
-ObjectPtr slim_deployment(ObjectPtr object) {
-  return object ? compact_with(*object, build_deployment) : object;
-}
+ObjectPtr slim_deployment(ObjectPtr object) { return strip_for_cache(std::move(object)); }
 
 ObjectPtr slim_replicaset(ObjectPtr object) { return strip_for_cache(std::move(object)); }
 

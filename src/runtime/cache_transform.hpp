@@ -31,8 +31,11 @@ bool is_compact(const boost::json::object& object);
 // compact and without either is returned as is.
 ObjectPtr strip_for_cache(ObjectPtr object);
 
-// strip_for_cache, and spec.template: the controller reads a Deployment's rollout state from its
-// metadata, spec and status; a rollback copies the template from the target ReplicaSet instead.
+// strip_for_cache only: spec.template stays. The GitOps check ("is the Deployment's current template
+// one we rolled back from?") compares template_hash(spec.template) of the Deployment with that of
+// its ReplicaSets (template_hash.hpp); Kubernetes' own pod-template-hash cannot be computed outside
+// Go. The cost (runtime_store_bench, Text storage, the bench's 3.0 kB Deployments): 2.30 kB cached
+// per Deployment (0.77x its JSON) against 0.48x without the template, about 8 MiB more for 10k.
 ObjectPtr slim_deployment(ObjectPtr object);
 
 // strip_for_cache only: a ReplicaSet's spec.template is kept whole because a rollback restores it

@@ -1,48 +1,27 @@
 #include "runtime/controller.hpp"
 
-#include <boost/asio/as_tuple.hpp>
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <stdexcept>
+
+#include "kube/object_meta.hpp"
 
 namespace rollguard::runtime {
 
 namespace {
 
-std::string_view string_field(const boost::json::object& object, std::string_view field) {
-  auto* v = object.if_contains(field);
-  return v && v->is_string() ? std::string_view(v->as_string()) : std::string_view{};
-}
-
-// "apps/v1" -> "apps"; "v1" -> "" (the core group).
-std::string_view group_of(std::string_view api_version) {
-  auto slash = api_version.find('/');
-  return slash == std::string_view::npos ? std::string_view{} : api_version.substr(0, slash);
+const char* outcome_of(const ReconcileResult& result) {
+  if (!result) return "error";
+  if (result->rate_limited) return "requeue";
+  return result->requeue_after ? "requeue_after" : "success";
 }
 
 }  // namespace
-
-void throw_exception_from_error(const ReconcileError& error, const boost::source_location&) {
-  throw std::logic_error("value() on a failed ReconcileResult: " + error.message);
-}
-
-Request Request::from_key(std::string_view key) {
-  auto slash = key.find('/');
-  if (slash == std::string_view::npos) return {"", std::string(key)};
-  return {std::string(key.substr(0, slash)), std::string(key.substr(slash + 1))};
-}
-
-std::optional<Request> Request::from_object(const boost::json::object& object) {
-  auto* m = object.if_contains("metadata");
-  if (!m || !m->is_object()) return std::nullopt;
-  auto name = string_field(m->as_object(), "name");
-  if (name.empty()) return std::nullopt;
-  return Request{std::string(string_field(m->as_object(), "namespace")), std::string(name)};
-}
 
 Mapper map_primary() {
   return [](const boost::json::object& object) -> std::vector<Request> {
@@ -55,22 +34,12 @@ Mapper map_owner(std::string owner_kind, std::string owner_group, bool only_cont
   return [kind = std::move(owner_kind), group = std::move(owner_group),
           only_controller](const boost::json::object& object) -> std::vector<Request> {
     std::vector<Request> out;
-    auto* m = object.if_contains("metadata");
-    if (!m || !m->is_object()) return out;
-    auto* refs = m->as_object().if_contains("ownerReferences");
-    if (!refs || !refs->is_array()) return out;
     // Owner references are namespace-local: the owner lives in the dependent's namespace.
-    const auto ns = string_field(m->as_object(), "namespace");
-    for (auto& ref_value : refs->as_array()) {
-      auto* ref = ref_value.if_object();
-      if (!ref) continue;
-      if (string_field(*ref, "kind") != kind || group_of(string_field(*ref, "apiVersion")) != group) continue;
-      if (only_controller) {
-        auto* controller = ref->if_contains("controller");
-        if (!controller || !controller->is_bool() || !controller->as_bool()) continue;
-      }
-      auto name = string_field(*ref, "name");
-      if (!name.empty()) out.push_back(Request{std::string(ns), std::string(name)});
+    const auto ns = kube::meta::namespace_of(object);
+    for (auto& ref : kube::meta::owner_references(object)) {
+      if (ref.kind != kind || ref.group() != group) continue;
+      if (only_controller && !ref.controller) continue;
+      if (!ref.name.empty()) out.push_back(Request{std::string(ns), ref.name});
     }
     return out;
   };
@@ -88,14 +57,18 @@ Controller::Controller(std::shared_ptr<Clock> clock, ControllerOptions options, 
                        QueueMetrics metrics)
     : clock_(clock),
       options_(std::move(options)),
+      leadership_(options_.leadership ? *options_.leadership : LeadershipGuard::always()),
+      logger_(options_.logger ? options_.logger : spdlog::default_logger()),
       reconciler_(std::move(reconciler)),
       queue_(std::move(clock), std::move(metrics)) {}
 
 void Controller::wait_for(Store store) { stores_.push_back(std::move(store)); }
 
-ChangeHandler Controller::handler(Mapper mapper) {
-  return [this, mapper = std::move(mapper)](const std::vector<Change>& changes) {
+ChangeHandler Controller::handler(Mapper mapper, Predicate predicate) {
+  return [this, mapper = std::move(mapper),
+          predicate = std::move(predicate)](const std::vector<Change>& changes) {
     for (auto& change : changes) {
+      if (predicate && !predicate(change.old_object.get(), change.new_object.get())) continue;
       if (change.old_object) {
         for (auto& request : mapper(*change.old_object)) enqueue(request);
       }
@@ -110,52 +83,88 @@ void Controller::enqueue(const Request& request) { queue_.add(request.key()); }
 
 void Controller::shut_down() {
   queue_.shut_down();
-  if (stop_waiting_) stop_waiting_->cancel();
+  stopped_.notify_all();
 }
 
 boost::asio::awaitable<void> Controller::run() {
   using namespace boost::asio::experimental::awaitable_operators;
-  stop_waiting_ = std::make_shared<boost::asio::steady_timer>(co_await boost::asio::this_coro::executor,
-                                                              boost::asio::steady_timer::time_point::max());
   for (auto& store : stores_) {
     // A shutdown while a store is still syncing must not leave run() waiting forever.
     if (queue_.shutting_down()) co_return;
-    auto stop = stop_waiting_;
-    co_await (store.wait_until_ready() ||
-              stop->async_wait(boost::asio::as_tuple(boost::asio::use_awaitable)));
+    co_await (store.wait_until_ready() || stopped_.wait());
   }
-  if (queue_.shutting_down()) co_return;
+  // Caches sync in every replica (a new leader starts warm); only the leader reconciles.
+  if (!queue_.shutting_down() && !leadership_.is_leader()) {
+    co_await (leadership_.wait_until_leading() || stopped_.wait());
+  }
+  if (queue_.shutting_down() || !leadership_.is_leader()) co_return;
   auto executor = co_await boost::asio::this_coro::executor;
   using Op = decltype(boost::asio::co_spawn(executor, worker(), boost::asio::deferred));
   std::vector<Op> workers;
   for (int i = 0; i < std::max(1, options_.workers); ++i) {
     workers.push_back(boost::asio::co_spawn(executor, worker(), boost::asio::deferred));
   }
-  // Every worker returns once the queue is shut down and its current reconcile finished.
-  co_await boost::asio::experimental::make_parallel_group(std::move(workers))
-      .async_wait(boost::asio::experimental::wait_for_all(), boost::asio::use_awaitable);
+  // Every worker returns once the queue is shut down and its current reconcile finished. A loss of
+  // leadership shuts the queue down and, through ||, cancels the reconciles still in flight.
+  co_await (boost::asio::experimental::make_parallel_group(std::move(workers))
+                .async_wait(boost::asio::experimental::wait_for_all(), boost::asio::use_awaitable) ||
+            stop_when_leadership_lost());
+}
+
+boost::asio::awaitable<void> Controller::stop_when_leadership_lost() {
+  co_await leadership_.wait_until_lost();
+  if (leadership_.is_leader() || queue_.shutting_down()) co_return;  // canceled: the workers ended first
+  logger_->warn("controller {}: leadership lost, stopping {} workers", options_.name, options_.workers);
+  queue_.shut_down();
 }
 
 boost::asio::awaitable<void> Controller::worker() {
   while (auto key = co_await queue_.get()) {
     ReconcileResult result = ReconcileError::transient("reconcile did not complete");
+    const auto started = clock_->now();
     try {
       result = co_await reconciler_(Request::from_key(*key));
     } catch (const std::exception& e) {
       // A throwing reconciler is a bug, but one bad object must not take the controller down.
       result = ReconcileError::transient(std::string("reconciler threw: ") + e.what());
     }
-    ++reconciles_;
-    if (result) {
-      queue_.forget(*key);
-      if (result->requeue_after) queue_.add_after(*key, *result->requeue_after);
-    } else if (result.error().terminal) {
-      queue_.forget(*key);
-    } else {
-      queue_.add_rate_limited(*key);
-    }
-    queue_.done(*key);
+    if (options_.metrics.reconcile_time) options_.metrics.reconcile_time(clock_->now() - started);
+    finish(*key, result);
   }
+}
+
+void Controller::finish(const std::string& key, const ReconcileResult& result) {
+  ++reconciles_;
+  if (options_.metrics.reconcile) options_.metrics.reconcile(outcome_of(result));
+  if (result) {
+    if (!result->rate_limited) queue_.forget(key);
+    if (result->rate_limited) {
+      queue_.add_rate_limited(key);
+    } else if (result->requeue_after) {
+      queue_.add_after(key, *result->requeue_after);
+    }
+    queue_.done(key);
+    return;
+  }
+  const ReconcileError& error = result.error();
+  ++errors_;
+  if (options_.metrics.error) options_.metrics.error();
+  const char* next = error.requeue_after ? "retry after requeue_after"
+                     : error.terminal    ? "terminal, no retry until the next change"
+                                         : "transient, retry with backoff";
+  if (error.cause && error.cause->kind() == kube::ErrorKind::Api) {
+    logger_->error("controller {}: reconcile {} failed ({}): {} [reason={} code={}]", options_.name, key,
+                   next, error.message, error.cause->reason(), error.cause->code());
+  } else {
+    logger_->error("controller {}: reconcile {} failed ({}): {}", options_.name, key, next, error.message);
+  }
+  if (error.terminal) queue_.forget(key);
+  if (error.requeue_after) {
+    queue_.add_after(key, *error.requeue_after);
+  } else if (!error.terminal) {
+    queue_.add_rate_limited(key);
+  }
+  queue_.done(key);
 }
 
 }  // namespace rollguard::runtime

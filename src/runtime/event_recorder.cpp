@@ -1,21 +1,21 @@
 #include "runtime/event_recorder.hpp"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/json/serialize.hpp>
 #include <cstdio>
 
+#include "kube/object_meta.hpp"
 #include "runtime/leader_election.hpp"  // format_micro_time
 
 namespace rollguard::runtime {
 
 namespace {
 
-std::string string_at(const boost::json::object& o, std::string_view key) {
-  auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string{};
+namespace meta = kube::meta;
+
+// The part of an event's identity that names one object (the series and rate-limit keys).
+std::string key_of(const ObjectReference& ref) {
+  return ref.kind + "/" + ref.ns + "/" + ref.name + "/" + ref.uid;
 }
 
 constexpr std::size_t kMaxNoteBytes = 1024;
@@ -24,15 +24,12 @@ constexpr std::size_t kMaxNoteBytes = 1024;
 
 ObjectReference ObjectReference::from_object(const boost::json::object& object) {
   ObjectReference ref;
-  ref.api_version = string_at(object, "apiVersion");
-  ref.kind = string_at(object, "kind");
-  if (auto* m = object.if_contains("metadata"); m && m->is_object()) {
-    const auto& metadata = m->as_object();
-    ref.ns = string_at(metadata, "namespace");
-    ref.name = string_at(metadata, "name");
-    ref.uid = string_at(metadata, "uid");
-    ref.resource_version = string_at(metadata, "resourceVersion");
-  }
+  ref.api_version = meta::api_version(object);
+  ref.kind = meta::kind(object);
+  ref.ns = meta::namespace_of(object);
+  ref.name = meta::name(object);
+  ref.uid = meta::uid(object);
+  ref.resource_version = meta::resource_version(object);
   return ref;
 }
 
@@ -68,14 +65,28 @@ bool EventRecorder::take_token(const std::string& object_key) {
   return true;
 }
 
-void EventRecorder::record(const ObjectReference& regarding, const std::string& type,
-                           const std::string& reason, const std::string& action, std::string note) {
+const char* to_string(EventType type) { return type == EventType::Warning ? "Warning" : "Normal"; }
+
+bool EventRecorder::leading() const { return !options_.leadership || options_.leadership->is_leader(); }
+
+void EventRecorder::record(const ObjectReference& regarding, EventType type, const std::string& reason,
+                           const std::string& action, std::string note) {
+  record(regarding, std::nullopt, type, reason, action, std::move(note));
+}
+
+void EventRecorder::record(const ObjectReference& regarding, const std::optional<ObjectReference>& related,
+                           EventType type, const std::string& reason, const std::string& action,
+                           std::string note) {
   if (stopping_) return;
+  if (!leading()) {
+    ++stats_.not_leader;
+    return;
+  }
   ++stats_.recorded;
   if (note.size() > kMaxNoteBytes) note.resize(kMaxNoteBytes);
-  const std::string object_key =
-      regarding.kind + "/" + regarding.ns + "/" + regarding.name + "/" + regarding.uid;
-  const std::string key = object_key + "\n" + type + "\n" + reason + "\n" + action + "\n" + note;
+  const std::string object_key = key_of(regarding);
+  const std::string key = object_key + "\n" + (related ? key_of(*related) : std::string()) + "\n" +
+                          to_string(type) + "\n" + reason + "\n" + action + "\n" + note;
   const auto now = clock_->now();
   const auto system_now = clock_->system_now();
 
@@ -116,9 +127,10 @@ void EventRecorder::record(const ObjectReference& regarding, const std::string& 
                             {"reportingInstance", options_.reporting_instance},
                             {"action", action},
                             {"reason", reason},
-                            {"type", type},
+                            {"type", to_string(type)},
                             {"note", note},
                             {"regarding", regarding.to_json()}};
+  if (related) event["related"] = related->to_json();
   series_.insert_or_assign(key, series);
   enqueue(Work{true, ns, series.name, std::move(event)});
 }
@@ -139,9 +151,7 @@ void EventRecorder::enqueue(Work work) {
   wake();
 }
 
-void EventRecorder::wake() {
-  if (wake_) wake_->cancel();
-}
+void EventRecorder::wake() { wake_.notify_all(); }
 
 void EventRecorder::refresh_series(bool finish_all) {
   const auto now = clock_->now();
@@ -166,6 +176,11 @@ void EventRecorder::refresh_series(bool finish_all) {
 }
 
 boost::asio::awaitable<void> EventRecorder::write(Work work) {
+  // Leadership may have ended since the event was queued: a former leader writes nothing.
+  if (!leading()) {
+    ++stats_.not_leader;
+    co_return;
+  }
   kube::Result<void> written;
   if (work.create) {
     written = co_await writer_->create(work.ns, std::move(work.body));
@@ -178,7 +193,6 @@ boost::asio::awaitable<void> EventRecorder::write(Work work) {
 
 boost::asio::awaitable<void> EventRecorder::run() {
   using namespace boost::asio::experimental::awaitable_operators;
-  auto executor = co_await boost::asio::this_coro::executor;
   auto next_refresh = clock_->now() + options_.series_refresh;
   for (;;) {
     while (!queue_.empty()) {
@@ -192,12 +206,7 @@ boost::asio::awaitable<void> EventRecorder::run() {
       next_refresh = clock_->now() + options_.series_refresh;
       continue;
     }
-    wake_ =
-        std::make_shared<boost::asio::steady_timer>(executor, boost::asio::steady_timer::time_point::max());
-    auto wake = wake_;
-    co_await (wake->async_wait(boost::asio::as_tuple(boost::asio::use_awaitable)) ||
-              clock_->sleep_for(next_refresh - clock_->now()));
-    wake_.reset();
+    co_await (wake_.wait() || clock_->sleep_for(next_refresh - clock_->now()));
   }
   // Shutdown: write the counts still pending so the last series numbers are not lost.
   refresh_series(true);

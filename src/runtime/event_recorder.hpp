@@ -3,13 +3,16 @@
 // failing a reconcile (client-go tools/events semantics):
 //  - record() is synchronous and O(1): it folds, rate-limits and enqueues; a bounded queue drained
 //    by run() does the API calls, so a slow or failing API server costs dropped events, not stalls;
-//  - repeats of an isomorphic event (same regarding object, type, reason, action, note) within the
+//  - an Event is about its regarding object (the Deployment acted on) and may name a related one
+//    (the RollbackPolicy that decided it), written as events.k8s.io/v1 regarding / related;
+//  - repeats of an isomorphic event (same regarding, related, type, reason, action, note) within the
 //    6-minute series window become one Event with series {count, lastObservedTime}: the second
 //    occurrence patches the series at once, later ones are flushed every series_refresh;
 //  - a token bucket per regarding object (burst 25, one token per 5 minutes, client-go's spam
-//    filter) drops floods from one object.
+//    filter) drops floods from one object;
+//  - with a LeadershipGuard, a replica that does not lead records and writes nothing (an event is a
+//    write like any other: only the leader acts).
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/json/object.hpp>
 #include <deque>
 #include <map>
@@ -18,6 +21,8 @@
 
 #include "kube/client.hpp"
 #include "runtime/clock.hpp"
+#include "runtime/leadership.hpp"
+#include "runtime/notifier.hpp"
 
 namespace rollguard::runtime {
 
@@ -33,6 +38,10 @@ struct ObjectReference {
   boost::json::object to_json() const;
 };
 
+// events.k8s.io/v1 Event type.
+enum class EventType { Normal, Warning };
+const char* to_string(EventType type);
+
 struct EventRecorderOptions {
   std::string reporting_controller = "rollguard.io/rollguard";
   std::string reporting_instance;  // the pod / leader identity
@@ -41,6 +50,7 @@ struct EventRecorderOptions {
   Clock::duration refill = std::chrono::minutes(5);
   Clock::duration series_window = std::chrono::minutes(6);
   Clock::duration series_refresh = std::chrono::minutes(1);
+  std::optional<LeadershipGuard> leadership;  // nullopt: always record
 };
 
 // Where events go: the API through kube::Client in production, memory in tests.
@@ -61,6 +71,7 @@ struct EventRecorderStats {
   std::size_t rate_limited = 0;
   std::size_t queue_full = 0;
   std::size_t write_errors = 0;
+  std::size_t not_leader = 0;  // dropped because this replica did not lead
 };
 
 class EventRecorder {
@@ -69,8 +80,11 @@ class EventRecorder {
                 EventRecorderOptions options);
   ~EventRecorder();
 
-  // type is "Normal" or "Warning"; note is cut to 1 kB (the API limit).
-  void record(const ObjectReference& regarding, const std::string& type, const std::string& reason,
+  // note is cut to 1 kB (the API limit).
+  void record(const ObjectReference& regarding, const std::optional<ObjectReference>& related, EventType type,
+              const std::string& reason, const std::string& action, std::string note);
+  // The same without a related object.
+  void record(const ObjectReference& regarding, EventType type, const std::string& reason,
               const std::string& action, std::string note);
 
   // Drains the queue and refreshes series until shut_down(); pending work is written first.
@@ -100,6 +114,7 @@ class EventRecorder {
     boost::json::object body;
   };
 
+  bool leading() const;
   bool take_token(const std::string& object_key);
   void enqueue(Work work);
   Work series_patch(const Series& series) const;
@@ -113,7 +128,7 @@ class EventRecorder {
   std::map<std::string, Series> series_;
   std::map<std::string, Bucket> buckets_;
   std::deque<Work> queue_;
-  std::shared_ptr<boost::asio::steady_timer> wake_;
+  Notifier wake_;  // new work or shut_down()
   EventRecorderStats stats_;
   std::uint64_t sequence_ = 0;
   bool stopping_ = false;

@@ -1,9 +1,7 @@
 #include "runtime/leader_elector.hpp"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 namespace rollguard::runtime {
 
@@ -18,18 +16,13 @@ LeaderElector::~LeaderElector() = default;
 
 void LeaderElector::shut_down() {
   stopping_ = true;
-  if (wake_) wake_->cancel();
+  wake_.notify_all();
 }
 
 boost::asio::awaitable<void> LeaderElector::sleep(Clock::duration d) {
   using namespace boost::asio::experimental::awaitable_operators;
   if (stopping_) co_return;
-  if (!wake_) {
-    wake_ = std::make_shared<boost::asio::steady_timer>(co_await boost::asio::this_coro::executor,
-                                                        boost::asio::steady_timer::time_point::max());
-  }
-  auto wake = wake_;  // shut_down() cancels it to cut the wait short
-  co_await (wake->async_wait(boost::asio::as_tuple(boost::asio::use_awaitable)) || clock_->sleep_for(d));
+  co_await (wake_.wait() || clock_->sleep_for(d));
 }
 
 boost::asio::awaitable<LeaderElector::Attempt> LeaderElector::try_acquire_or_renew() {
@@ -72,7 +65,7 @@ boost::asio::awaitable<void> LeaderElector::deadline_watchdog() {
       // No renewal within renew_deadline: stop acting now, before the lease (lease_duration >
       // renew_deadline) can expire for the other candidates.
       stop_leading();
-      if (wake_) wake_->cancel();
+      wake_.notify_all();
       co_return;
     }
     co_await clock_->sleep_for(left);

@@ -5,12 +5,12 @@
 //             no renewal succeeded for renew_deadline (a hung request cannot keep us leader);
 //   stop:     shut_down() ends the loop; a leader releases the Lease (holder "", 1 s) on the way out.
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <functional>
 #include <memory>
 
 #include "kube/client.hpp"
 #include "runtime/leader_election.hpp"
+#include "runtime/notifier.hpp"
 
 namespace rollguard::runtime {
 
@@ -73,7 +73,7 @@ class LeaderElector {
   Clock::time_point last_renew_{};
   bool leading_ = false;
   bool stopping_ = false;
-  std::shared_ptr<boost::asio::steady_timer> wake_;
+  Notifier wake_;  // cuts a sleep short: shut_down() or the renew deadline passed
 };
 
 }  // namespace rollguard::runtime

@@ -1,10 +1,5 @@
 #include "runtime/store.hpp"
 
-#include <boost/asio/post.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/json/serialize.hpp>
 #include <map>
 #include <mutex>
@@ -12,43 +7,29 @@
 #include <shared_mutex>
 #include <unordered_map>
 
+#include "kube/object_meta.hpp"
+#include "runtime/notifier.hpp"
+
 namespace rollguard::runtime {
 
 namespace {
 
-std::string_view string_field(const boost::json::object& object, std::string_view field) {
-  auto* v = object.if_contains(field);
-  return v && v->is_string() ? std::string_view(v->as_string()) : std::string_view{};
-}
-
-const boost::json::object* metadata_of(const boost::json::object& object) {
-  auto* m = object.if_contains("metadata");
-  return m ? m->if_object() : nullptr;
-}
+namespace meta = kube::meta;
 
 std::string_view resource_version_of(const ObjectPtr& object) {
-  auto* m = object ? metadata_of(*object) : nullptr;
-  return m ? string_field(*m, "resourceVersion") : std::string_view{};
+  return object ? meta::resource_version(*object) : std::string_view{};
 }
 
 std::vector<std::string> namespace_index(const boost::json::object& object) {
-  auto* m = metadata_of(object);
-  if (!m) return {};
-  auto ns = string_field(*m, "namespace");
+  auto ns = meta::namespace_of(object);
   if (ns.empty()) return {};
   return {std::string(ns)};
 }
 
 std::vector<std::string> owner_index(const boost::json::object& object) {
   std::vector<std::string> out;
-  auto* m = metadata_of(object);
-  auto* refs = m ? m->if_contains("ownerReferences") : nullptr;
-  if (!refs || !refs->is_array()) return out;
-  for (auto& ref : refs->as_array()) {
-    if (auto* r = ref.if_object()) {
-      auto uid = string_field(*r, "uid");
-      if (!uid.empty()) out.emplace_back(uid);
-    }
+  for (auto& ref : meta::owner_references(object)) {
+    if (!ref.uid.empty()) out.push_back(std::move(ref.uid));
   }
   return out;
 }
@@ -64,9 +45,7 @@ std::string object_key(std::string_view ns, std::string_view name) {
 }
 
 std::string object_key(const boost::json::object& object) {
-  auto* m = metadata_of(object);
-  if (!m) return {};
-  return object_key(string_field(*m, "namespace"), string_field(*m, "name"));
+  return object_key(meta::namespace_of(object), meta::name(object));
 }
 
 namespace detail {
@@ -99,8 +78,8 @@ struct StoreState {
   Map objects;
   IndexFuncs index_funcs;
   Indexes indexes;
-  bool ready = false;
-  std::vector<std::shared_ptr<boost::asio::steady_timer>> ready_waiters;
+  // Opens at the first InitDone, after the swap (client-go HasSynced).
+  Latch ready;
 
   Entry entry_for(const ObjectPtr& object) const {
     if (storage == Storage::Shared) return {object, nullptr};
@@ -179,30 +158,9 @@ std::size_t Store::size() const {
   return state_->objects.size();
 }
 
-bool Store::is_ready() const {
-  std::shared_lock lock(state_->mutex);
-  return state_->ready;
-}
+bool Store::is_ready() const { return state_->ready.is_open(); }
 
-boost::asio::awaitable<void> Store::wait_until_ready() const {
-  for (;;) {
-    std::shared_ptr<boost::asio::steady_timer> timer;
-    {
-      std::unique_lock lock(state_->mutex);
-      if (state_->ready) co_return;
-      timer = std::make_shared<boost::asio::steady_timer>(co_await boost::asio::this_coro::executor,
-                                                          boost::asio::steady_timer::time_point::max());
-      state_->ready_waiters.push_back(timer);
-    }
-    boost::system::error_code ec;
-    co_await timer->async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
-    // Canceled by the latch (loop sees ready) or by the caller's cancellation: stop waiting then.
-    if (!is_ready()) {
-      auto cs = co_await boost::asio::this_coro::cancellation_state;
-      if (cs.cancelled() != boost::asio::cancellation_type::none) co_return;
-    }
-  }
-}
+boost::asio::awaitable<void> Store::wait_until_ready() const { co_await state_->ready.wait(); }
 
 Writer::Writer(Transform transform, Storage storage)
     : state_(std::make_shared<detail::StoreState>(storage)), transform_(std::move(transform)) {
@@ -267,17 +225,14 @@ std::vector<Change> Writer::apply(const watcher::Event& event) {
       for (auto& [key, entry] : old) {
         if (!buffer_.contains(key)) changes.push_back({detail::materialize(entry), nullptr});
       }
-      std::vector<std::shared_ptr<boost::asio::steady_timer>> waiters;
       {
         std::unique_lock lock(state_->mutex);
         // The swap: readers see the old map or the new one, never a mix.
         state_->objects.swap(buffer_);
         state_->indexes.swap(indexes);
-        state_->ready = true;
-        waiters.swap(state_->ready_waiters);
       }
+      state_->ready.open();
       buffer_.clear();
-      for (auto& timer : waiters) boost::asio::post(timer->get_executor(), [timer] { timer->cancel(); });
       break;
     }
     case EventType::Apply: {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "kube/object_meta.hpp"
+
 namespace rollguard::runtime::watcher {
 
 namespace {
@@ -11,12 +13,11 @@ struct Overloaded : F... {
   using F::operator()...;
 };
 
-std::string string_at(const boost::json::object& object, std::string_view section, std::string_view field) {
-  auto* s = object.if_contains(section);
-  if (!s || !s->is_object()) return {};
-  auto* f = s->as_object().if_contains(field);
-  if (!f || !f->is_string()) return {};
-  return std::string(f->as_string());
+// A List's metadata.continue (ListMeta; object_meta reads the resourceVersion beside it).
+std::string continue_of(const boost::json::object& list) {
+  auto* m = kube::meta::metadata(list);
+  auto* f = m ? m->if_contains("continue") : nullptr;
+  return f && f->is_string() ? std::string(f->get_string()) : std::string{};
 }
 
 kube::Error decode_error(std::string message) {
@@ -63,13 +64,13 @@ StepResult on_page(const State& state, PageListed& page) {
       }
     }
   }
-  std::string continue_token = string_at(*list, "metadata", "continue");
+  std::string continue_token = continue_of(*list);
   if (!continue_token.empty()) {
     result.next = InitPage{std::move(continue_token)};
     return result;
   }
   result.events.push_back({EventType::InitDone, nullptr});
-  result.next = InitListed{string_at(*list, "metadata", "resourceVersion")};
+  result.next = InitListed{std::string(kube::meta::resource_version(*list))};
   return result;
 }
 

@@ -51,6 +51,7 @@ boost::asio::awaitable<void> run_watcher(ListWatchSource& source, WatcherOptions
   Backoff backoff(options.backoff, random);
   std::unique_ptr<kube::WatchStream> stream;
   std::shared_ptr<IdleWatch> idle;
+  bool watched_since_list = false;  // a watch opened since the last list: the next one is a restart
 
   auto close_stream = [&] {
     if (idle) {
@@ -69,10 +70,16 @@ boost::asio::awaitable<void> run_watcher(ListWatchSource& source, WatcherOptions
     watcher::Action action = watcher::next_action(state, options.config, random);
     watcher::Outcome outcome = watcher::WatchEnded{};
     if (auto* list = std::get_if<watcher::ListPage>(&action)) {
+      if (std::holds_alternative<watcher::Empty>(state)) {
+        watched_since_list = false;
+        if (observer.on_relist) observer.on_relist();
+      }
       // Awaited into a named variable first: GCC 12 miscompiles co_await inside a braced initialiser.
       auto response = co_await source.list(list->options);
       outcome = watcher::PageListed{std::move(response)};
     } else if (auto* open = std::get_if<watcher::OpenWatch>(&action)) {
+      if (watched_since_list && observer.on_watch_restart) observer.on_watch_restart();
+      watched_since_list = true;
       auto opened = co_await source.watch(open->options);
       if (opened && *opened) {
         stream = std::move(*opened);
@@ -107,7 +114,10 @@ boost::asio::awaitable<void> run_watcher(ListWatchSource& source, WatcherOptions
     if (cancelled(co_await boost::asio::this_coro::cancellation_state)) break;
 
     watcher::StepResult result = watcher::step(state, std::move(outcome));
-    for (auto& event : result.events) sink(event);
+    for (auto& event : result.events) {
+      if (observer.on_event) observer.on_event(event);
+      sink(event);
+    }
     if (!std::holds_alternative<watcher::Watching>(result.next)) close_stream();
     if (observer.on_transition && result.next.index() != state.index())
       observer.on_transition(state, result.next);

@@ -40,10 +40,14 @@ struct WatcherOptions {
   std::chrono::seconds idle_timeout{150};
 };
 
-// Observations for logs and metrics; called on the driver's executor.
+// Observations for logs and metrics (watcher_observer() in metrics.hpp turns WatcherMetrics into
+// one); called on the driver's executor, any may be left empty.
 struct WatcherObserver {
   std::function<void(const watcher::State& from, const watcher::State& to)> on_transition;
   std::function<void(const kube::Error& error, Clock::duration backoff)> on_error;
+  std::function<void()> on_relist;         // a list from scratch starts (initial sync, after 410)
+  std::function<void()> on_watch_restart;  // a watch re-opens from the last resourceVersion
+  std::function<void(const watcher::Event& event)> on_event;  // before the sink gets it
 };
 
 // Runs until the coroutine is canceled (per-operation cancellation, e.g. co_spawn with a bound

@@ -1,6 +1,5 @@
 #include "runtime/work_queue.hpp"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -25,7 +24,8 @@ void WorkQueue::add(const std::string& key) {
 void WorkQueue::push(const std::string& key) {
   queue_.push_back(key);
   if (metrics_.depth) metrics_.depth(queue_.size());
-  notify_one();
+  // One key, one worker: a second add before the first woken worker runs wakes a second one.
+  added_.notify_one();
 }
 
 void WorkQueue::add_after(const std::string& key, Clock::duration delay) {
@@ -45,7 +45,7 @@ void WorkQueue::add_after(const std::string& key, Clock::duration delay) {
   }
   delayed_order_.emplace(ready, key);
   // Sleeping workers wait for the old earliest deadline: wake them to recompute.
-  if (!previous_earliest || ready < *previous_earliest) notify_all();
+  if (!previous_earliest || ready < *previous_earliest) added_.notify_all();
 }
 
 void WorkQueue::add_rate_limited(const std::string& key) {
@@ -92,16 +92,11 @@ boost::asio::awaitable<std::optional<std::string>> WorkQueue::get() {
       co_return key;
     }
     // Wait for an add (notify) or the earliest delayed item, whichever comes first.
-    auto timer = std::make_shared<boost::asio::steady_timer>(co_await boost::asio::this_coro::executor,
-                                                             boost::asio::steady_timer::time_point::max());
-    waiters_.push_back(timer);
-    auto wake = timer->async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
     if (auto earliest = earliest_delayed()) {
-      co_await (std::move(wake) || clock_->sleep_for(*earliest - clock_->now()));
+      co_await (added_.wait() || clock_->sleep_for(*earliest - clock_->now()));
     } else {
-      co_await std::move(wake);
+      co_await added_.wait();
     }
-    std::erase(waiters_, timer);
     auto cs = co_await boost::asio::this_coro::cancellation_state;
     if (cs.cancelled() != boost::asio::cancellation_type::none) co_return std::nullopt;
   }
@@ -115,39 +110,20 @@ void WorkQueue::done(const std::string& key) {
   }
   // Added again while it was processed: run it once more now that no worker holds it.
   if (dirty_.contains(key) && !shutting_down_) push(key);
-  if (processing_.empty()) {
-    for (auto& timer : idle_waiters_) timer->cancel();
-    idle_waiters_.clear();
-  }
+  if (processing_.empty()) idle_.notify_all();
 }
 
 void WorkQueue::shut_down() {
   shutting_down_ = true;
-  notify_all();
+  added_.notify_all();
 }
 
 boost::asio::awaitable<void> WorkQueue::wait_idle() {
   while (!processing_.empty()) {
-    auto timer = std::make_shared<boost::asio::steady_timer>(co_await boost::asio::this_coro::executor,
-                                                             boost::asio::steady_timer::time_point::max());
-    idle_waiters_.push_back(timer);
-    co_await timer->async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
-    std::erase(idle_waiters_, timer);
+    co_await idle_.wait();
     auto cs = co_await boost::asio::this_coro::cancellation_state;
     if (cs.cancelled() != boost::asio::cancellation_type::none) co_return;
   }
-}
-
-void WorkQueue::notify_one() {
-  // Wake the oldest waiter and unlink it, so a second add before it runs wakes a second worker.
-  if (waiters_.empty()) return;
-  waiters_.front()->cancel();
-  waiters_.pop_front();
-}
-
-void WorkQueue::notify_all() {
-  for (auto& timer : waiters_) timer->cancel();
-  waiters_.clear();
 }
 
 }  // namespace rollguard::runtime

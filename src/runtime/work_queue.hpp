@@ -10,7 +10,6 @@
 // Not thread-safe by design: call every member from the queue's io_context (no locks, no blocking).
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <deque>
 #include <functional>
 #include <map>
@@ -23,6 +22,7 @@
 
 #include "runtime/backoff.hpp"
 #include "runtime/clock.hpp"
+#include "runtime/notifier.hpp"
 
 namespace rollguard::runtime {
 
@@ -66,8 +66,6 @@ class WorkQueue {
  private:
   void push(const std::string& key);
   void promote_due();
-  void notify_all();
-  void notify_one();
   std::optional<Clock::time_point> earliest_delayed() const;
 
   std::shared_ptr<Clock> clock_;
@@ -79,8 +77,8 @@ class WorkQueue {
   std::unordered_map<std::string, Clock::time_point> processing_since_;
   std::unordered_map<std::string, Clock::time_point> delayed_;  // key -> ready time
   std::set<std::pair<Clock::time_point, std::string>> delayed_order_;
-  std::deque<std::shared_ptr<boost::asio::steady_timer>> waiters_;
-  std::vector<std::shared_ptr<boost::asio::steady_timer>> idle_waiters_;
+  Notifier added_;  // a key became ready, the earliest delay moved, or shut_down()
+  Notifier idle_;   // nothing is being processed any more
   bool shutting_down_ = false;
 };
 

@@ -10,6 +10,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -334,26 +335,52 @@ TEST_F(RuntimeAgainstKubeSim, LeaseElectionHasOneLeaderAndHandsOverOnRelease) {
       io_, [&] { return b_done; }, 10s));
 }
 
-TEST_F(RuntimeAgainstKubeSim, EventRecorderCreatesAndFoldsEvents) {
+// Records through a real EventRecorder into kube-sim, flushes, and returns the Events stored in
+// "default" (empty when the list failed: the assertion says why).
+boost::json::array record_and_list(asio::io_context& io, const std::shared_ptr<kube::Client>& client,
+                                   const std::function<void(EventRecorder&)>& record) {
   EventRecorderOptions options;
   options.reporting_instance = "test_1";
-  EventRecorder recorder(client_event_writer(client_), Clock::real(), options);
+  EventRecorder recorder(client_event_writer(client), Clock::real(), options);
   bool done = false;
-  asio::co_spawn(io_, recorder.run(), [&](std::exception_ptr) { done = true; });
-  ObjectReference regarding{"v1", "ConfigMap", "default", "target", "uid-1", ""};
-  for (int i = 0; i < 3; ++i) recorder.record(regarding, "Warning", "RolledBack", "Rollback", "same note");
+  asio::co_spawn(io, recorder.run(), [&](std::exception_ptr) { done = true; });
+  record(recorder);
   recorder.shut_down();  // flushes the pending series count
-  ASSERT_TRUE(run_until(io_, [&] { return done; }));
+  EXPECT_TRUE(run_until(io, [&] { return done; }));
   EXPECT_EQ(recorder.stats().write_errors, 0u);
   kube::ListOptions all;
-  auto events = complete(io_, client_->list(kube::ResourceDescriptor::events(), "default", all));
-  ASSERT_TRUE(events.has_value() && events->has_value())
+  auto events = complete(io, client->list(kube::ResourceDescriptor::events(), "default", all));
+  EXPECT_TRUE(events.has_value() && events->has_value())
       << (events && !events->has_value() ? events->error().describe() : "");
-  auto& items = events->value().at("items").as_array();
+  if (!events || !events->has_value()) return {};
+  return events->value().at("items").as_array();
+}
+
+TEST_F(RuntimeAgainstKubeSim, EventRecorderCreatesAndFoldsEvents) {
+  ObjectReference regarding{"v1", "ConfigMap", "default", "target", "uid-1", ""};
+  auto items = record_and_list(io_, client_, [&](EventRecorder& recorder) {
+    for (int i = 0; i < 3; ++i)
+      recorder.record(regarding, EventType::Warning, "RolledBack", "Rollback", "same note");
+  });
   ASSERT_EQ(items.size(), 1u);
   EXPECT_EQ(items[0].at("reason"), "RolledBack");
   EXPECT_EQ(items[0].at("regarding").at("name"), "target");
   EXPECT_EQ(items[0].at("series").at("count"), 3);
+}
+
+TEST_F(RuntimeAgainstKubeSim, EventRecorderWritesTheRelatedObject) {
+  const ObjectReference regarding{"apps/v1", "Deployment", "default", "web", "uid-web", ""};
+  const ObjectReference related{
+      "rollguard.io/v1alpha1", "RollbackPolicy", "default", "guard-web", "uid-guard", ""};
+  auto items = record_and_list(io_, client_, [&](EventRecorder& recorder) {
+    recorder.record(regarding, related, EventType::Normal, "Evaluated", "Evaluate", "all SLOs pass");
+  });
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].at("type"), "Normal");
+  EXPECT_EQ(items[0].at("regarding").at("kind"), "Deployment");
+  EXPECT_EQ(items[0].at("related").at("kind"), "RollbackPolicy");
+  EXPECT_EQ(items[0].at("related").at("name"), "guard-web");
+  EXPECT_EQ(items[0].at("related").at("uid"), "uid-guard");
 }
 
 }  // namespace

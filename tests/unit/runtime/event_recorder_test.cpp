@@ -82,7 +82,7 @@ class EventRecorderTest : public ::testing::Test {
 };
 
 TEST_F(EventRecorderTest, CreatesAnEventsV1EventOnTheRegardingObject) {
-  recorder->record(deployment("web"), "Warning", "RolledBack", "Rollback", "error rate 12% > 5%");
+  recorder->record(deployment("web"), EventType::Warning, "RolledBack", "Rollback", "error rate 12% > 5%");
   poll(io);
   ASSERT_EQ(written.size(), 1u);
   const auto& e = written[0].body;
@@ -100,9 +100,27 @@ TEST_F(EventRecorderTest, CreatesAnEventsV1EventOnTheRegardingObject) {
   EXPECT_TRUE(e.contains("eventTime"));
 }
 
+TEST_F(EventRecorderTest, TheRelatedObjectIsWrittenBesideRegardingAndSeparatesSeries) {
+  const ObjectReference policy{
+      "rollguard.io/v1alpha1", "RollbackPolicy", "prod", "guard-web", "uid-guard", "3"};
+  const ObjectReference other{"rollguard.io/v1alpha1", "RollbackPolicy", "prod",
+                              "guard-other",           "uid-other",      "4"};
+  recorder->record(deployment("web"), policy, EventType::Warning, "RolledBack", "Rollback", "same");
+  recorder->record(deployment("web"), other, EventType::Warning, "RolledBack", "Rollback", "same");
+  recorder->record(deployment("web"), EventType::Warning, "RolledBack", "Rollback", "same");
+  poll(io);
+  ASSERT_EQ(written.size(), 3u);  // another related object is another event, not a repeat
+  for (auto& w : written) EXPECT_TRUE(w.create);
+  EXPECT_EQ(written[0].body.at("related"), policy.to_json());
+  EXPECT_EQ(written[0].body.at("regarding").at("name"), "web");
+  EXPECT_EQ(written[1].body.at("related").at("name"), "guard-other");
+  EXPECT_FALSE(written[2].body.contains("related"));
+  EXPECT_EQ(std::string(to_string(EventType::Normal)), "Normal");
+}
+
 TEST_F(EventRecorderTest, RepeatsFoldIntoASeriesPatchedNowThenPeriodically) {
   for (int i = 0; i < 5; ++i)
-    recorder->record(deployment("web"), "Normal", "Evaluated", "Evaluate", "all SLOs pass");
+    recorder->record(deployment("web"), EventType::Normal, "Evaluated", "Evaluate", "all SLOs pass");
   poll(io);
   ASSERT_EQ(written.size(), 2u);  // the create + the count=2 patch
   EXPECT_FALSE(written[1].create);
@@ -117,9 +135,9 @@ TEST_F(EventRecorderTest, RepeatsFoldIntoASeriesPatchedNowThenPeriodically) {
 }
 
 TEST_F(EventRecorderTest, DifferentNotesOrObjectsAreSeparateEvents) {
-  recorder->record(deployment("web"), "Normal", "Evaluated", "Evaluate", "a");
-  recorder->record(deployment("web"), "Normal", "Evaluated", "Evaluate", "b");
-  recorder->record(deployment("api"), "Normal", "Evaluated", "Evaluate", "a");
+  recorder->record(deployment("web"), EventType::Normal, "Evaluated", "Evaluate", "a");
+  recorder->record(deployment("web"), EventType::Normal, "Evaluated", "Evaluate", "b");
+  recorder->record(deployment("api"), EventType::Normal, "Evaluated", "Evaluate", "a");
   poll(io);
   ASSERT_EQ(written.size(), 3u);
   for (auto& w : written) EXPECT_TRUE(w.create);
@@ -127,11 +145,11 @@ TEST_F(EventRecorderTest, DifferentNotesOrObjectsAreSeparateEvents) {
 }
 
 TEST_F(EventRecorderTest, AfterTheSeriesWindowARepeatStartsANewEvent) {
-  recorder->record(deployment("web"), "Normal", "Evaluated", "Evaluate", "same");
+  recorder->record(deployment("web"), EventType::Normal, "Evaluated", "Evaluate", "same");
   poll(io);
   clock->advance(7min);
   poll(io);
-  recorder->record(deployment("web"), "Normal", "Evaluated", "Evaluate", "same");
+  recorder->record(deployment("web"), EventType::Normal, "Evaluated", "Evaluate", "same");
   poll(io);
   ASSERT_EQ(written.size(), 2u);
   EXPECT_TRUE(written[1].create);
@@ -139,21 +157,21 @@ TEST_F(EventRecorderTest, AfterTheSeriesWindowARepeatStartsANewEvent) {
 
 TEST_F(EventRecorderTest, FloodsFromOneObjectAreRateLimitedAfterTheBurst) {
   for (int i = 0; i < 40; ++i) {
-    recorder->record(deployment("web"), "Normal", "Step", "Step", "step " + std::to_string(i));
+    recorder->record(deployment("web"), EventType::Normal, "Step", "Step", "step " + std::to_string(i));
   }
-  recorder->record(deployment("api"), "Normal", "Step", "Step", "other object");
+  recorder->record(deployment("api"), EventType::Normal, "Step", "Step", "other object");
   poll(io);
   EXPECT_EQ(written.size(), 26u);  // 25 from web (burst), 1 from api
   EXPECT_EQ(recorder->stats().rate_limited, 15u);
   clock->advance(5min);  // one token back
-  recorder->record(deployment("web"), "Normal", "Step", "Step", "later");
+  recorder->record(deployment("web"), EventType::Normal, "Step", "Step", "later");
   poll(io);
   EXPECT_EQ(written.size(), 27u);
 }
 
 TEST_F(EventRecorderTest, RecordNeverBlocksAndWriteFailuresAreCountedNotRetried) {
   memory->fail = true;
-  recorder->record(deployment("web"), "Warning", "Failed", "Rollback", "x");
+  recorder->record(deployment("web"), EventType::Warning, "Failed", "Rollback", "x");
   poll(io);
   EXPECT_EQ(recorder->stats().write_errors, 1u);
   EXPECT_EQ(recorder->pending(), 0u);
@@ -166,7 +184,8 @@ TEST(EventRecorderQueue, BoundedQueueDropsWhenNobodyDrains) {
   EventRecorderOptions options;
   options.queue_capacity = 3;
   EventRecorder recorder(std::make_unique<MemoryWriter>(&written), clock, options);
-  for (int i = 0; i < 5; ++i) recorder.record(deployment("o" + std::to_string(i)), "Normal", "R", "A", "n");
+  for (int i = 0; i < 5; ++i)
+    recorder.record(deployment("o" + std::to_string(i)), EventType::Normal, "R", "A", "n");
   EXPECT_EQ(recorder.pending(), 3u);
   EXPECT_EQ(recorder.stats().queue_full, 2u);
 }

@@ -16,6 +16,8 @@
 #include <boost/json.hpp>
 #include <deque>
 
+#include "runtime/metrics.hpp"
+
 namespace rollguard::runtime {
 namespace {
 
@@ -110,11 +112,11 @@ class WatcherDriverTest : public ::testing::Test {
         run_watcher(
             source, options, clock, fixed_random(0.5),
             [this](const watcher::Event& e) { events.push_back(e.type); },
-            WatcherObserver{nullptr,
-                            [this](const kube::Error& e, Clock::duration d) {
-                              errors.push_back(e);
-                              delays.push_back(d);
-                            }}),
+            watcher_observer(metrics, WatcherObserver{nullptr,
+                                                      [this](const kube::Error& e, Clock::duration d) {
+                                                        errors.push_back(e);
+                                                        delays.push_back(d);
+                                                      }})),
         boost::asio::bind_cancellation_slot(stop.slot(), [this](std::exception_ptr) { finished = true; }));
     io.poll();
   }
@@ -130,6 +132,7 @@ class WatcherDriverTest : public ::testing::Test {
   std::shared_ptr<FakeClock> clock = std::make_shared<FakeClock>();
   ScriptedSource source;
   WatcherOptions options;
+  WatcherMetrics metrics;  // none unless a test registers them
   boost::asio::cancellation_signal stop;
   std::vector<watcher::EventType> events;
   std::vector<kube::Error> errors;
@@ -234,6 +237,31 @@ TEST_F(WatcherDriverTest, StreamErrorRewatchesWithoutRelist) {
   ASSERT_EQ(source.watches.size(), 2u);
   EXPECT_EQ(source.watches[1].resource_version, "10");
   EXPECT_EQ(source.lists.size(), 1u);
+}
+
+TEST_F(WatcherDriverTest, MetricsCountRelistsWatchRestartsErrorsAndEvents) {
+  prometheus::Registry registry;
+  metrics = prometheus_watcher_metrics(registry, "deployments");
+  source.pages.push_back(page({obj("a", "1")}, "10"));
+  source.pages.push_back(page({obj("a", "30")}, "30"));
+  start();
+  source.feeds[0]->push(std::optional(added("b", "12")));
+  source.feeds[0]->push(std::optional<kube::WatchEvent>());  // clean end: re-watch, no relist
+  io.poll();
+  json::object gone{{"kind", "Status"}, {"code", 410}, {"reason", "Expired"}, {"status", "Failure"}};
+  source.feeds[1]->push(std::optional(kube::WatchEvent{kube::WatchEventType::Error, gone}));
+  io.poll();
+  clock->advance(delays.at(0));
+  io.poll();
+  ASSERT_EQ(source.lists.size(), 2u);
+  const std::string text = serialize_metrics(registry);
+  EXPECT_NE(text.find("rollguard_watcher_relists_total{resource=\"deployments\"} 2"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("rollguard_watcher_watch_restarts_total{resource=\"deployments\"} 1"),
+            std::string::npos);
+  EXPECT_NE(text.find("rollguard_watcher_errors_total{resource=\"deployments\"} 1"), std::string::npos);
+  // InitStart, InitApply, InitDone, Apply; then the relist's InitStart, InitApply, InitDone.
+  EXPECT_NE(text.find("rollguard_watcher_events_total{resource=\"deployments\"} 7"), std::string::npos);
 }
 
 }  // namespace

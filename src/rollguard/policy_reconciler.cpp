@@ -1,0 +1,356 @@
+#include "rollguard/policy_reconciler.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/json/serialize.hpp>
+
+#include "kube/object_meta.hpp"
+#include "rollguard/controller_metrics.hpp"
+#include "rollguard/decide.hpp"
+#include "rollguard/deployment_slo.hpp"
+#include "rollguard/measure/evaluator.hpp"
+#include "rollguard/observation.hpp"
+#include "rollguard/rollback_patch.hpp"
+#include "rollguard/run_all.hpp"
+#include "rollguard/secrets.hpp"
+#include "rollguard/status.hpp"
+#include "rollguard/template_hash.hpp"
+
+namespace rollguard {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using runtime::Action;
+using runtime::ReconcileError;
+using runtime::ReconcileResult;
+
+namespace {
+
+// A failed precondition (our cached view was stale, or somebody wrote in between) resolves itself
+// within a watch event: retry soon instead of backing off like a real error.
+constexpr auto kStaleRetry = std::chrono::milliseconds(250);
+
+std::vector<const json::object*> pointers(const std::vector<runtime::ObjectPtr>& objects) {
+  std::vector<const json::object*> out;
+  out.reserve(objects.size());
+  for (auto& o : objects) out.push_back(o.get());
+  return out;
+}
+
+bool stale(const kube::Error& error) { return error.is_conflict() || error.is_invalid(); }
+
+double seconds_between(SystemTime from, SystemTime to) {
+  return std::chrono::duration<double>(to - from).count();
+}
+
+Measurement inconclusive(const Slo& slo, std::string message, SystemTime now) {
+  Measurement m;
+  m.slo = slo.name;
+  m.result = SloResult::Inconclusive;
+  m.message = std::move(message);
+  m.at = now;
+  return m;
+}
+
+}  // namespace
+
+// What the reconciler remembers of a policy between rounds, beyond its status (which is the
+// memory that survives restarts): when it last measured, so a burst of pod events cannot run the
+// SLO queries faster than `interval`, and what the last decision asked for.
+struct PolicyReconciler::Memory {
+  std::string measured_template;
+  runtime::Clock::time_point measured_at{};
+  bool measured_once = false;
+  bool needs_measurements = true;
+  std::optional<SystemTime> recovery_recorded_for;  // lastRollback.startedAt already counted
+};
+
+PolicyReconciler::PolicyReconciler(ReconcilerContext context)
+    : context_(std::move(context)), metrics_(std::make_unique<ControllerMetrics>(*context_.registry)) {
+  auto http = std::make_shared<measure::HttpClient>(context_.executor);
+  auto limiter = std::make_shared<measure::Limiter>(static_cast<std::size_t>(context_.max_measurements));
+  evaluator_ = std::make_unique<measure::SloEvaluator>(context_.executor, http, limiter, context_.clock);
+}
+
+PolicyReconciler::~PolicyReconciler() = default;
+
+bool PolicyReconciler::due(const Policy& policy, const Observation& observation, const Memory& memory) const {
+  if (!memory.needs_measurements) return false;
+  if (!memory.measured_once || memory.measured_template != observation.current_template_hash) return true;
+  // 10 % slack: a requeue after exactly `interval` must find the SLOs due.
+  return context_.clock->now() - memory.measured_at >= policy.interval * 9 / 10;
+}
+
+asio::awaitable<std::vector<Measurement>> PolicyReconciler::measure(const Policy& policy,
+                                                                    const Observation& observation,
+                                                                    const PolicyStatus& previous) {
+  const auto now = context_.clock->system_now();
+  const auto context = evaluation_context(policy, observation, previous);
+  SecretLookup secrets;
+  if (auto refs = secret_refs(policy.slos); !refs.empty()) {
+    secrets = co_await resolve_secrets(context_.client, policy.ns, refs);
+  }
+  std::vector<MeasurementJob> jobs;
+  std::vector<std::optional<Measurement>> ready(policy.slos.size());
+  for (std::size_t i = 0; i < policy.slos.size(); ++i) {
+    const auto& slo = policy.slos[i];
+    if (auto* d = std::get_if<DeploymentSlo>(&slo.check)) {
+      auto m = evaluate_deployment(*d, observation, now);
+      m.slo = slo.name;
+      ready[i] = std::move(m);
+      continue;
+    }
+    // An SLO whose Secret could not be read is Inconclusive, naming the Secret (never a value).
+    std::string missing;
+    for (auto& [name, key] : secret_refs({slo})) {
+      auto it = secrets.errors.find(secret_key(SecretKeyRef{name, key}));
+      if (it != secrets.errors.end()) missing = it->second;
+    }
+    if (!missing.empty()) {
+      ready[i] = inconclusive(slo, missing, now);
+      continue;
+    }
+    jobs.push_back([this, &slo, context, values = secrets.values]() -> asio::awaitable<Measurement> {
+      co_return co_await evaluator_->evaluate(slo, context, values);
+    });
+  }
+  auto clock = context_.clock;
+  // Named, not a temporary inside co_await (GCC 12 destroys those twice; see the README).
+  std::function<Measurement(std::string)> fallback = [clock](std::string message) {
+    Measurement m;
+    m.result = SloResult::Inconclusive;
+    m.message = std::move(message);
+    m.at = clock->system_now();
+    return m;
+  };
+  auto measured = co_await run_all(jobs, fallback);
+  std::vector<Measurement> out;
+  std::size_t next = 0;
+  for (std::size_t i = 0; i < policy.slos.size(); ++i) {
+    if (ready[i]) {
+      out.push_back(std::move(*ready[i]));
+    } else {
+      auto m = std::move(measured[next++]);
+      if (m.slo.empty()) m.slo = policy.slos[i].name;
+      out.push_back(std::move(m));
+    }
+  }
+  for (auto& m : out) {
+    if (m.result == SloResult::Inconclusive) {
+      spdlog::debug("measure {}/{}: {} inconclusive: {}", policy.ns, policy.name, m.slo, m.message);
+    }
+  }
+  co_return out;
+}
+
+asio::awaitable<ReconcileResult> PolicyReconciler::operator()(runtime::Request request) {
+  const std::string key = request.key();
+  auto object = context_.cluster->policy(request.ns, request.name);
+  if (!object) {
+    // Deleted: its metrics and memory go with it (its status went with the object).
+    metrics_->forget(request.ns, request.name);
+    memory_.erase(key);
+    co_return Action::await_change();
+  }
+  auto parsed = parse_policy(*object);
+  const auto previous = PolicyStatus::from_json(object->if_contains("status"));
+  auto& slot = memory_[key];
+  if (!slot) slot = std::make_unique<Memory>();
+  Memory& memory = *slot;
+
+  // observe
+  runtime::ObjectPtr deployment;
+  std::vector<runtime::ObjectPtr> replica_sets;
+  std::optional<Observation> observation;
+  if (parsed.ok()) {
+    deployment = context_.cluster->deployment(request.ns, parsed.policy.target_name);
+    if (deployment) {
+      replica_sets = context_.cluster->replica_sets_of(request.ns, kube::meta::uid(*deployment));
+      // Pods of the current revision only: the ReplicaSet carrying the Deployment's revision.
+      std::vector<runtime::ObjectPtr> pods;
+      auto revision = kube::meta::annotation(*deployment, kRevisionAnnotation);
+      for (auto& rs : replica_sets) {
+        if (revision && kube::meta::annotation(*rs, kRevisionAnnotation) == revision) {
+          pods = context_.cluster->pods_of(request.ns, kube::meta::uid(*rs));
+        }
+      }
+      auto rs_ptrs = pointers(replica_sets);
+      auto pod_ptrs = pointers(pods);
+      observation = observe(*deployment, rs_ptrs, pod_ptrs);
+    }
+  }
+
+  // measure
+  std::vector<Measurement> measurements;
+  if (parsed.ok() && observation && due(parsed.policy, *observation, memory)) {
+    measurements = co_await measure(parsed.policy, *observation, previous);
+    memory.measured_once = true;
+    memory.measured_template = observation->current_template_hash;
+    memory.measured_at = context_.clock->now();
+    // If the policy moved while we measured, the status write's precondition (the resourceVersion
+    // decided from) fails and the next round decides on the new one.
+  }
+
+  // decide
+  const auto now = context_.clock->system_now();
+  auto decision = decide(parsed, observation, measurements, previous, now);
+  memory.needs_measurements = decision.needs_measurements;
+  for (auto& m : measurements) {
+    metrics_->measurement(request.ns, request.name, m);
+  }
+  metrics_->phase(request.ns, request.name, to_string(decision.status.phase));
+
+  // record the status first: a rollback's intent must be in status before its patch is sent.
+  if (decision.status_changed) {
+    auto written = co_await write_status(*object, decision.status);
+    if (!written) {
+      if (stale(written.error())) co_return Action::requeue(kStaleRetry);
+      co_return ReconcileError::transient("status of " + key + ": " + written.error().describe());
+    }
+  }
+
+  // act
+  if (decision.rollback && deployment) {
+    if (decision.rollback->dry_run) {
+      metrics_->dry_run_rollback(request.ns, request.name);
+    } else {
+      auto acted = co_await roll_back(parsed.policy, *deployment, replica_sets, decision);
+      if (!acted) co_return acted.error();
+      if (!*acted) co_return Action::requeue(kStaleRetry);
+      if (decision.status.verifying_since) {
+        metrics_->time_to_detect(request.ns, request.name,
+                                 seconds_between(*decision.status.verifying_since, now));
+      }
+    }
+  } else if (decision.hold && deployment) {
+    const auto patch = hold_patch(*deployment, decision.hold->message, key);
+    auto held = co_await patch_deployment(*deployment, patch, "hold");
+    if (!held) co_return held.error();
+    if (!*held) co_return Action::requeue(kStaleRetry);
+  } else if (decision.release && deployment) {
+    const auto patch = release_patch(*deployment);
+    auto released = co_await patch_deployment(*deployment, patch, "release");
+    if (!released) co_return released.error();
+    if (!*released) co_return Action::requeue(kStaleRetry);
+  }
+
+  // Time to recover: from the rollback's start to the restored revision fully available.
+  if (auto& last = decision.status.last_rollback; last && last->started_at && last->completed_at &&
+                                                  observation && observation->rollout_complete() &&
+                                                  memory.recovery_recorded_for != last->started_at) {
+    memory.recovery_recorded_for = last->started_at;
+    metrics_->time_to_recover(request.ns, request.name, seconds_between(*last->started_at, now));
+  }
+
+  for (auto& note : decision.events) record_event(*object, deployment.get(), note);
+  if (decision.requeue_after.count() > 0) co_return Action::requeue(decision.requeue_after);
+  co_return Action::await_change();
+}
+
+asio::awaitable<kube::Result<void>> PolicyReconciler::write_status(const json::object& policy,
+                                                                   const PolicyStatus& status) {
+  const auto ns = std::string(kube::meta::namespace_of(policy));
+  const auto name = std::string(kube::meta::name(policy));
+  if (!context_.may_write()) {
+    co_return kube::Error(kube::ErrorKind::Invalid,
+                          "not the leader: status of " + ns + "/" + name + " not written");
+  }
+  // Preconditioned on the policy we decided from: a stale cache (our previous write not yet seen)
+  // or a concurrent writer gets 422 and nothing of theirs is overwritten.
+  json::array patch;
+  patch.push_back(json::object{{"op", "test"},
+                               {"path", "/metadata/resourceVersion"},
+                               {"value", kube::meta::resource_version(policy)}});
+  patch.push_back(json::object{{"op", "add"}, {"path", "/status"}, {"value", status.to_json()}});
+  const auto resource = kube::ResourceDescriptor::rollback_policies();
+  kube::PatchOptions options;
+  options.field_manager = "rollguard";
+  const std::string subresource = "status";
+  std::string body = json::serialize(patch);
+  auto r =
+      co_await context_.client->patch(resource, ns, name, kube::PatchType::Json, body, options, subresource);
+  if (!r) {
+    if (stale(r.error())) {
+      spdlog::debug("status {}/{}: stale view, retrying ({})", ns, name, r.error().describe());
+    } else {
+      spdlog::warn("status {}/{}: {}", ns, name, r.error().describe());
+    }
+    co_return r.error();
+  }
+  co_return kube::Result<void>{};
+}
+
+asio::awaitable<boost::system::result<bool, ReconcileError>> PolicyReconciler::patch_deployment(
+    const json::object& deployment, const std::optional<json::array>& patch, const char* what) {
+  const auto ns = std::string(kube::meta::namespace_of(deployment));
+  const auto name = std::string(kube::meta::name(deployment));
+  if (!patch)
+    co_return ReconcileError::permanent(std::string(what) + " of " + ns + "/" + name + ": nothing to patch");
+  if (!context_.may_write()) co_return ReconcileError::transient("not the leader: no " + std::string(what));
+  const auto resource = kube::ResourceDescriptor::deployments();
+  kube::PatchOptions options;
+  options.field_manager = "rollguard";
+  const std::string no_subresource;
+  std::string body = json::serialize(*patch);
+  auto r = co_await context_.client->patch(resource, ns, name, kube::PatchType::Json, body, options,
+                                           no_subresource);
+  if (!r) {
+    if (stale(r.error())) {
+      spdlog::info("{} of deployment {}/{}: precondition failed ({}), deciding again", what, ns, name,
+                   r.error().describe());
+      co_return false;
+    }
+    spdlog::error("{} of deployment {}/{}: {}", what, ns, name, r.error().describe());
+    co_return ReconcileError::transient(std::string(what) + " of deployment " + ns + "/" + name + ": " +
+                                        r.error().describe());
+  }
+  spdlog::info("{} of deployment {}/{} sent", what, ns, name);
+  co_return true;
+}
+
+asio::awaitable<boost::system::result<bool, ReconcileError>> PolicyReconciler::roll_back(
+    const Policy& policy, const json::object& deployment, const std::vector<runtime::ObjectPtr>& replica_sets,
+    const Decision& decision) {
+  const auto& action = *decision.rollback;
+  const json::object* target = nullptr;
+  for (auto& rs : replica_sets) {
+    if (kube::meta::name(*rs) == action.target_replica_set) target = rs.get();
+  }
+  const std::string key = policy.ns + "/" + policy.name;
+  if (!target) {
+    metrics_->rollback_failed(policy.ns, policy.name);
+    co_return ReconcileError::transient("rollback of " + key + ": ReplicaSet " + action.target_replica_set +
+                                        " is not in the cache");
+  }
+  // The decision names a template; the ReplicaSet must still hold exactly that one.
+  auto tmpl = deployment_template_from(*target);
+  if (!tmpl || template_hash(*tmpl) != action.template_hash) {
+    metrics_->rollback_failed(policy.ns, policy.name);
+    co_return ReconcileError::transient("rollback of " + key + ": ReplicaSet " + action.target_replica_set +
+                                        " no longer holds the template to restore");
+  }
+  if (kube::meta::resource_version(deployment) != action.expected_resource_version) co_return false;
+  const std::string cause = "rollguard " + key + ": " + action.message;
+  auto patch = rollback_patch(deployment, *target, cause, key);
+  if (patch && decision.release) {
+    // A manual rollback of a held Deployment resumes it in the same patch (one resourceVersion).
+    if (auto release = release_patch(deployment)) {
+      for (std::size_t i = 1; i < release->size(); ++i) patch->push_back((*release)[i]);
+    }
+  }
+  auto sent = co_await patch_deployment(deployment, patch, "rollback");
+  if (!sent) {
+    metrics_->rollback_failed(policy.ns, policy.name);
+    co_return sent;
+  }
+  if (*sent) metrics_->rollback(policy.ns, policy.name, to_string(action.reason));
+  co_return sent;
+}
+
+void PolicyReconciler::record_event(const json::object& policy, const json::object* deployment,
+                                    const EventNote& note) {
+  auto regarding = runtime::ObjectReference::from_object(deployment ? *deployment : policy);
+  context_.events->record(regarding, to_string(note.type), note.reason, note.reason, note.message);
+}
+
+}  // namespace rollguard

@@ -1,0 +1,84 @@
+#pragma once
+// reconcile(policy key), the five steps of every RollbackPolicy evaluation:
+//   observe  the policy, its Deployment, the Deployment's ReplicaSets and the new pods (stores)
+//   measure  every SLO that is due, concurrently and time-bounded (SloEvaluator)
+//   decide   decide(policy, observation, measurements, previous status, now): pure
+//   act      the rollback / hold / release patch, preconditioned on the Deployment's resourceVersion;
+//            a rollback's intent is written to status first, so a crash in between is resumed
+//   record   the status (only when something moved), an Event per decision, metrics
+// It owns no sockets or threads: the client, the stores and the evaluator are handed in.
+#include <prometheus/registry.h>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/array.hpp>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kube/client.hpp"
+#include "rollguard/cluster_cache.hpp"
+#include "runtime/controller.hpp"
+#include "runtime/event_recorder.hpp"
+
+namespace rollguard {
+
+class ControllerMetrics;
+struct Decision;
+struct EventNote;
+struct Observation;
+struct Policy;
+struct PolicyStatus;
+struct Measurement;
+namespace measure {
+class SloEvaluator;
+}
+
+struct ReconcilerContext {
+  std::shared_ptr<kube::Client> client;
+  const ClusterView* cluster = nullptr;
+  runtime::EventRecorder* events = nullptr;
+  std::shared_ptr<runtime::Clock> clock;
+  std::shared_ptr<prometheus::Registry> registry;
+  // False once this replica is not the leader: every mutating call checks it right before writing.
+  std::function<bool()> may_write;
+  int max_measurements = 32;
+  boost::asio::any_io_executor executor;
+};
+
+class PolicyReconciler {
+ public:
+  explicit PolicyReconciler(ReconcilerContext context);
+  ~PolicyReconciler();
+
+  boost::asio::awaitable<runtime::ReconcileResult> operator()(runtime::Request request);
+
+ private:
+  struct Memory;  // per policy: when it last measured, what the last decision asked for
+  using Patched = boost::system::result<bool, runtime::ReconcileError>;  // false: precondition failed
+
+  bool due(const Policy& policy, const Observation& observation, const Memory& memory) const;
+  boost::asio::awaitable<std::vector<Measurement>> measure(const Policy& policy,
+                                                           const Observation& observation,
+                                                           const PolicyStatus& previous);
+  boost::asio::awaitable<kube::Result<void>> write_status(const boost::json::object& policy,
+                                                          const PolicyStatus& status);
+  boost::asio::awaitable<Patched> patch_deployment(const boost::json::object& deployment,
+                                                   const std::optional<boost::json::array>& patch,
+                                                   const char* what);
+  boost::asio::awaitable<Patched> roll_back(const Policy& policy, const boost::json::object& deployment,
+                                            const std::vector<runtime::ObjectPtr>& replica_sets,
+                                            const Decision& decision);
+  void record_event(const boost::json::object& policy, const boost::json::object* deployment,
+                    const EventNote& note);
+
+  ReconcilerContext context_;
+  std::unique_ptr<ControllerMetrics> metrics_;
+  std::unique_ptr<measure::SloEvaluator> evaluator_;
+  std::map<std::string, std::unique_ptr<Memory>> memory_;
+};
+
+}  // namespace rollguard
