@@ -26,6 +26,7 @@
 #
 #   RG_BIN          directory of kube-sim, rollguard-controller, demo-app (default build/bin)
 #   RG_POD_PORT     port of the demo-app pods (default 8080)
+#   RG_CTRL_FLAGS   more controller flags, e.g. "--log-level debug"
 #   RG_CRDS         directory of the CRD (default crds/)
 #   RG_VERBOSE=1    echo every kubectl command
 #   RG_KEEP_WORK=1  keep the work directory (logs, Prometheus data, recordings)
@@ -319,6 +320,8 @@ start_controller() {
   metrics_port=$(rg_free_port)
   health_port=$(rg_free_port)
   [[ $* == *leader-elect* ]] || set -- --leader-elect=false "$@"
+  # shellcheck disable=SC2206
+  [[ -n ${RG_CTRL_FLAGS:-} ]] && set -- "$@" $RG_CTRL_FLAGS
   "$RG_BIN/rollguard-controller" --kubeconfig "$KUBECONFIG_FILE" --metrics-addr "127.0.0.1:$metrics_port" \
     --health-addr "127.0.0.1:$health_port" "$@" >>"$log" 2>&1 &
   RG_CTRL_PID=$!
@@ -528,7 +531,16 @@ for e in json.load(sys.stdin)["items"]:
     if e.get("reason") == sys.argv[1] and (len(sys.argv) < 3 or e.get("regarding", {}).get("name") == sys.argv[2]):
         print(e.get("note", ""))' "$@"
 }
-count_events() { events_of "$@" | grep -c . ; }
+# count_events REASON [DEPLOYMENT]: how many times (an Event folded into a series counts its count).
+count_events() {
+  events_json | python3 -c '
+import json,sys
+n = 0
+for e in json.load(sys.stdin)["items"]:
+    if e.get("reason") == sys.argv[1] and (len(sys.argv) < 3 or e.get("regarding", {}).get("name") == sys.argv[2]):
+        n += (e.get("series") or {}).get("count", 1)
+print(n)' "$@"
+}
 # The Events as a timeline: time, type, reason, note.
 events_timeline() {
   events_json | python3 -c '
@@ -576,11 +588,13 @@ def ts(s):
     try: return float(s)
     except ValueError: return datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp()
 applied, detected, started, completed, first_fail, patched, available = map(ts, sys.argv[1:])
+# A watch cut at the wrong moment (API faults) may miss failingSince: status.lastRollback.detectedAt
+# is the same instant (the first failing evaluation of the breach).
+if first_fail is None: first_fail = detected
 def d(a, b): return "n/a" if a is None or b is None else "%.1f s" % (b - a)
 print("FIGURES")
 print("  v(bad) applied -> first failing evaluation (status.failingSince): %s" % d(applied, first_fail))
-print("  first failing evaluation -> breach detected (lastRollback.detectedAt): %s" % d(first_fail, detected))
-print("  breach detected -> rollback patch (lastRollback.startedAt): %s" % d(detected, started))
+print("  status: lastRollback.detectedAt -> startedAt (the patch): %s" % d(detected, started))
 print("  first failing evaluation -> Deployment template restored (watched): %s" % d(first_fail, patched))
 print("  v(bad) applied -> Deployment template restored (watched): %s" % d(applied, patched))
 print("  rollback patch -> completedAt (status): %s" % d(started, completed))
