@@ -6,6 +6,7 @@
 #include <boost/asio/co_spawn.hpp>
 
 #include "kube/object_meta.hpp"
+#include "runtime/predicate.hpp"
 
 namespace rollguard {
 
@@ -120,7 +121,11 @@ void ClusterCache::connect(runtime::Controller& controller) {
     return out;
   };
   for (auto& n : namespaces_) {
-    n->policies.handlers.push_back(controller.handler(runtime::map_primary()));
+    // A status write (ours) changes neither generation nor metadata: it must not trigger a reconcile,
+    // or every evaluation would run twice. Spec, label and annotation changes do.
+    n->policies.handlers.push_back(controller.handler(
+        runtime::map_primary(), runtime::any_of({runtime::generation_changed(), runtime::labels_changed(),
+                                                 runtime::annotations_changed()})));
     n->deployments.handlers.push_back(controller.handler([policies_for](const json::object& d) {
       return policies_for(kube::meta::namespace_of(d), kube::meta::name(d));
     }));
@@ -145,26 +150,15 @@ void ClusterCache::start(asio::any_io_executor executor, std::shared_ptr<runtime
     for (auto* informer : n->all()) {
       sources_.push_back(runtime::client_source(client_, informer->resource, informer->ns));
       auto metrics = runtime::prometheus_watcher_metrics(*registry_, informer->resource.plural);
-      runtime::WatcherObserver observer;
+      runtime::WatcherObserver logs;
       const std::string what =
           informer->resource.plural + (informer->ns.empty() ? "" : " in " + informer->ns);
-      observer.on_error = [what, metrics](const kube::Error& error, runtime::Clock::duration backoff) {
-        metrics.error();
+      logs.on_error = [what](const kube::Error& error, runtime::Clock::duration backoff) {
         spdlog::warn("watch {}: {} (retrying in {} ms)", what, error.describe(),
                      std::chrono::duration_cast<std::chrono::milliseconds>(backoff).count());
       };
-      observer.on_transition = [metrics](const runtime::watcher::State& from,
-                                         const runtime::watcher::State& to) {
-        if (std::holds_alternative<runtime::watcher::Empty>(to) &&
-            !std::holds_alternative<runtime::watcher::Empty>(from)) {
-          metrics.relist();
-        }
-      };
-      auto apply = runtime::apply_and_notify(informer->writer, informer->handlers);
-      auto sink = [apply, metrics](const runtime::watcher::Event& event) {
-        metrics.event();
-        apply(event);
-      };
+      auto observer = runtime::watcher_observer(metrics, logs);
+      auto sink = runtime::apply_and_notify(informer->writer, informer->handlers);
       auto& signal = signals_.emplace_back(std::make_unique<asio::cancellation_signal>());
       ++running_;
       asio::co_spawn(executor,

@@ -20,6 +20,7 @@
 #include "runtime/event_recorder.hpp"
 #include "runtime/health_server.hpp"
 #include "runtime/leader_elector.hpp"
+#include "runtime/leadership.hpp"
 #include "runtime/metrics.hpp"
 
 namespace rollguard {
@@ -119,10 +120,6 @@ int run_manager(const ManagerOptions& options) {
 
   ClusterCache cache(*client, options.namespaces, registry);
   const std::string identity = runtime::make_identity(pod_name(), runtime::default_random());
-  runtime::EventRecorderOptions event_options;
-  event_options.reporting_instance = identity;
-  runtime::EventRecorder events(runtime::client_event_writer(*client), clock, event_options);
-
   std::unique_ptr<runtime::LeaderElector> elector;
   if (options.leader_elect) {
     runtime::LeaderElectionConfig election;
@@ -140,8 +137,15 @@ int run_manager(const ManagerOptions& options) {
         runtime::client_lease_lock(*client, election.lease_namespace, election.lease_name), clock, election,
         runtime::default_random());
   }
-  runtime::LeaderElector* elector_ptr = elector.get();
-  auto may_write = [elector_ptr] { return !elector_ptr || elector_ptr->is_leader(); };
+  // Every write (status, Deployment patches, Events) checks this guard right before it is sent;
+  // workers run only while it leads.
+  auto leadership = elector ? runtime::LeadershipGuard() : runtime::LeadershipGuard::always();
+  auto may_write = [leadership] { return leadership.is_leader(); };
+
+  runtime::EventRecorderOptions event_options;
+  event_options.reporting_instance = identity;
+  event_options.leadership = leadership;
+  runtime::EventRecorder events(runtime::client_event_writer(*client), clock, event_options);
 
   ReconcilerContext context{.client = *client,
                             .cluster = &cache,
@@ -155,6 +159,8 @@ int run_manager(const ManagerOptions& options) {
   runtime::ControllerOptions controller_options;
   controller_options.name = "rollbackpolicy";
   controller_options.workers = std::max(1, options.concurrency);
+  controller_options.leadership = leadership;
+  controller_options.metrics = runtime::prometheus_reconcile_metrics(*registry, "rollbackpolicy");
   runtime::Controller controller(
       clock, controller_options, [reconciler](runtime::Request r) { return (*reconciler)(std::move(r)); },
       runtime::prometheus_queue_metrics(*registry, "rollbackpolicy"));
@@ -219,11 +225,10 @@ int run_manager(const ManagerOptions& options) {
   });
 
   if (elector) {
+    // The controller waits for the guard to lead before its workers take keys, so it starts now.
+    start_controller();
     runtime::LeaderCallbacks callbacks;
-    callbacks.on_started_leading = [&] {
-      spdlog::info("leading as {}: starting {} workers", identity, controller_options.workers);
-      if (!stopping) start_controller();
-    };
+    callbacks.on_started_leading = [&] { spdlog::info("leading as {}", identity); };
     callbacks.on_stopped_leading = [&] {
       // Workers stop taking keys at once; the leadership guard already refuses writes.
       controller.shut_down();
@@ -235,7 +240,7 @@ int run_manager(const ManagerOptions& options) {
     callbacks.on_new_leader = [&](const std::string& holder) {
       if (holder != identity) spdlog::info("leader is now {}", holder.empty() ? "nobody" : holder);
     };
-    asio::co_spawn(io, elector->run(std::move(callbacks)), [&](std::exception_ptr) {
+    asio::co_spawn(io, elector->run(leadership.callbacks(std::move(callbacks))), [&](std::exception_ptr) {
       signals.cancel();
       stop_everything();
     });

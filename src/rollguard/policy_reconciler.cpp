@@ -349,8 +349,14 @@ asio::awaitable<boost::system::result<bool, ReconcileError>> PolicyReconciler::r
 
 void PolicyReconciler::record_event(const json::object& policy, const json::object* deployment,
                                     const EventNote& note) {
+  // Regarding the Deployment (what `kubectl describe deployment` shows), related to the policy; a
+  // policy without a target gets the Event itself.
   auto regarding = runtime::ObjectReference::from_object(deployment ? *deployment : policy);
-  context_.events->record(regarding, to_string(note.type), note.reason, note.reason, note.message);
+  std::optional<runtime::ObjectReference> related;
+  if (deployment) related = runtime::ObjectReference::from_object(policy);
+  const auto type =
+      note.type == EventType::Warning ? runtime::EventType::Warning : runtime::EventType::Normal;
+  context_.events->record(regarding, related, type, note.reason, note.reason, note.message);
 }
 
 }  // namespace rollguard

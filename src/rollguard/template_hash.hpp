@@ -4,8 +4,6 @@
 // the Deployment controller adds, so both hash equal here. The hash is what status remembers
 // (last known good, rejected templates, rollback targets): revision numbers move (a rollback makes
 // the old ReplicaSet the newest revision again), templates do not.
-// (src/runtime/template_hash.hpp is being written alongside with the same definition; one of the
-// two is to go.)
 #include <boost/json/object.hpp>
 #include <string>
 

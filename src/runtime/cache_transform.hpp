@@ -33,7 +33,7 @@ ObjectPtr strip_for_cache(ObjectPtr object);
 
 // strip_for_cache only: spec.template stays. The GitOps check ("is the Deployment's current template
 // one we rolled back from?") compares template_hash(spec.template) of the Deployment with that of
-// its ReplicaSets (template_hash.hpp); Kubernetes' own pod-template-hash cannot be computed outside
+// its ReplicaSets (src/rollguard/template_hash.hpp); Kubernetes' own pod-template-hash cannot be computed outside
 // Go. The cost (runtime_store_bench, Text storage, the bench's 3.0 kB Deployments): 2.30 kB cached
 // per Deployment (0.77x its JSON) against 0.48x without the template, about 8 MiB more for 10k.
 ObjectPtr slim_deployment(ObjectPtr object);

@@ -46,7 +46,7 @@ TEST(CacheTransform, SlimDeploymentKeepsRolloutStateAndTheTemplate) {
     EXPECT_TRUE(metadata.contains(key)) << key;
   }
   auto& spec = out->at("spec").as_object();
-  // The GitOps check hashes the current template (template_hash.hpp).
+  // The GitOps check hashes the current template (src/rollguard/template_hash.hpp).
   EXPECT_EQ(spec.at("template"), in->at("spec").at("template"));
   for (auto key : {"replicas", "selector", "strategy", "progressDeadlineSeconds"}) {
     EXPECT_TRUE(spec.contains(key)) << key;
