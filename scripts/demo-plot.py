@@ -62,7 +62,7 @@ def main():
         except ValueError:
             pass  # a decision that did not happen
 
-    W, H, L, R, T, B = 900, 420, 70, 20, 40, 70
+    W, H, L, R, T, B = 900, 450, 70, 20, 40, 100
     t0, t1 = a.start, a.end
     ymax = max([a.threshold * 2, 0.1] + [float(v) for s in series for _, v in s["values"] if v not in ("NaN", "+Inf")])
     tick = 0.05 if ymax <= 0.5 else 0.1
@@ -110,7 +110,7 @@ def main():
             continue
         out.append('<line x1="%.1f" x2="%.1f" y1="%d" y2="%d" stroke="#555" stroke-dasharray="2,3"/>' % (x(t), x(t), T, H - B))
         out.append('<text x="%.1f" y="%d" text-anchor="middle" fill="#333">%s</text>' % (
-            x(t), H - B + 34 + 14 * (i % 2), escape("%s %s" % (label, datetime.fromtimestamp(t, timezone.utc).strftime("%H:%M:%S")))))
+            x(t), H - B + 34 + 15 * (i % 4), escape("%s %s" % (label, datetime.fromtimestamp(t, timezone.utc).strftime("%H:%M:%S")))))
     out.append("</svg>")
     with open(a.out, "w") as f:
         f.write("\n".join(out) + "\n")
