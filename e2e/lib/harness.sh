@@ -601,6 +601,8 @@ print("  rollback patch -> completedAt (status): %s" % d(started, completed))
 print("  rollback patch -> all replicas available again (watched): %s" % d(patched, available))
 if first_fail is not None and patched is not None:
     print("BREACH_TO_PATCH %.1f" % (patched - first_fail))
+if detected is not None and started is not None:
+    print("STATUS_BREACH_TO_PATCH %.0f" % (started - detected))
 if first_fail is not None and available is not None:
     print("MTTR %.1f" % (available - first_fail))
 print("EPOCHS %s %s %s" % tuple("%.3f" % x if x is not None else "-" for x in (first_fail, patched, available)))
@@ -712,7 +714,9 @@ expect_rollback() {
   timeline
   local figures
   figures=$(rollback_figures "$policy" "$dep" "$RG_APPLIED")
-  grep -vE '^(BREACH_TO_PATCH|MTTR|EPOCHS)' <<<"$figures"
+  grep -vE '^(BREACH_TO_PATCH|STATUS_BREACH_TO_PATCH|MTTR|EPOCHS)' <<<"$figures"
   RG_BREACH_TO_PATCH=$(awk '/^BREACH_TO_PATCH/ {print $2}' <<<"$figures")
-  echo "FIGURE $rg_name breach->patch ${RG_BREACH_TO_PATCH:-n/a} s"
+  echo "FIGURE $rg_name breach->patch ${RG_BREACH_TO_PATCH:-n/a} s watched (first failing evaluation -> template restored)," \
+    "$(awk '/^STATUS_BREACH_TO_PATCH/ {print $2}' <<<"$figures") s by status (detectedAt -> startedAt, whole seconds);" \
+    "apply -> restored $(elapsed "$RG_APPLIED" "$(awk '/^EPOCHS/ {print $3}' <<<"$figures" | sed 's/^-$//')") s"
 }
