@@ -31,12 +31,16 @@ json::object op(std::string_view name, std::string path) {
   return json::object{{"op", name}, {"path", std::move(path)}};
 }
 
-// Ops that set metadata.annotations[key] = value, creating the map when the object has none.
-void set_annotation(json::array& patch, const json::object& object, std::string_view key, std::string value) {
+// Ops that set metadata.annotations[key] = value for each pair, creating the map first when the
+// object has none (once: a second "add /metadata/annotations {}" would drop the first annotation).
+void set_annotations(json::array& patch, const json::object& object,
+                     std::initializer_list<std::pair<std::string_view, std::string>> values) {
   if (!kube::meta::annotations(object)) {
     patch.push_back(op("add", "/metadata/annotations", json::object{}));
   }
-  patch.push_back(op("add", "/metadata/annotations/" + escape_segment(key), json::string(value)));
+  for (auto& [key, value] : values) {
+    patch.push_back(op("add", "/metadata/annotations/" + escape_segment(key), json::string(value)));
+  }
 }
 
 }  // namespace
@@ -63,8 +67,8 @@ std::optional<json::array> rollback_patch(const json::object& deployment, const 
   patch.push_back(op("test", "/metadata/resourceVersion", json::string(rv)));
   // "add" replaces an existing member and creates a missing one (a cached Deployment may lack it).
   patch.push_back(op("add", "/spec/template", std::move(*tmpl)));
-  set_annotation(patch, deployment, kChangeCauseAnnotation, change_cause);
-  set_annotation(patch, deployment, kRolledBackByAnnotation, policy_key);
+  set_annotations(patch, deployment,
+                  {{kChangeCauseAnnotation, change_cause}, {kRolledBackByAnnotation, policy_key}});
   return patch;
 }
 
@@ -75,7 +79,7 @@ std::optional<json::array> hold_patch(const json::object& deployment, const std:
   json::array patch;
   patch.push_back(op("test", "/metadata/resourceVersion", json::string(rv)));
   patch.push_back(op("add", "/spec/paused", true));
-  set_annotation(patch, deployment, kHeldByAnnotation, policy_key + ": " + reason);
+  set_annotations(patch, deployment, {{kHeldByAnnotation, policy_key + ": " + reason}});
   return patch;
 }
 

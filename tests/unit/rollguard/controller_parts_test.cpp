@@ -1,0 +1,87 @@
+// Small pure parts of the controller process: JSON log escaping, listen addresses, which Secrets
+// the SLOs need, and the per-policy metrics series that must disappear with their policy.
+#include <gtest/gtest.h>
+#include <prometheus/registry.h>
+
+#include "rollguard/controller_metrics.hpp"
+#include "rollguard/logging.hpp"
+#include "rollguard/manager.hpp"
+#include "rollguard/secrets.hpp"
+#include "runtime/metrics.hpp"
+
+namespace rollguard {
+namespace {
+
+TEST(JsonLog, EscapesQuotesBackslashesAndControlCharacters) {
+  EXPECT_EQ(json_escape(R"(policy "prod/api" \ ok)"), R"(policy \"prod/api\" \\ ok)");
+  EXPECT_EQ(json_escape("a\nb\tc\r"), "a\\nb\\tc\\r");
+  EXPECT_EQ(json_escape(std::string("x\x01y", 3)), "x\\u0001y");
+  EXPECT_EQ(json_escape("→ 0.31"), "→ 0.31");  // UTF-8 passes through
+}
+
+TEST(JsonLog, UnknownLevelIsAnErrorNamingIt) {
+  auto error = setup_logging(LogFormat::Text, "loud");
+  ASSERT_TRUE(error);
+  EXPECT_NE(error->find("loud"), std::string::npos);
+  EXPECT_FALSE(setup_logging(LogFormat::Json, "info"));
+  EXPECT_FALSE(setup_logging(LogFormat::Text, "off"));
+  EXPECT_FALSE(setup_logging(LogFormat::Text, "info"));
+}
+
+TEST(ListenAddress, HostPortIpv6AndJunk) {
+  EXPECT_EQ(parse_address("127.0.0.1:8080"), std::make_pair(std::string("127.0.0.1"), (unsigned short)8080));
+  EXPECT_EQ(parse_address(":9090"), std::make_pair(std::string("0.0.0.0"), (unsigned short)9090));
+  EXPECT_EQ(parse_address("[::1]:0"), std::make_pair(std::string("::1"), (unsigned short)0));
+  EXPECT_FALSE(parse_address("localhost"));
+  EXPECT_FALSE(parse_address("host:"));
+  EXPECT_FALSE(parse_address("host:65536"));
+  EXPECT_FALSE(parse_address("host:80a"));
+}
+
+TEST(SecretRefs, EverySecretAnSloUsesOnceEach) {
+  PrometheusSlo prom;
+  prom.bearer_token = SecretKeyRef{"prom", "token"};
+  prom.ca_bundle = SecretKeyRef{"prom", "ca.crt"};
+  HttpSlo http;
+  http.headers.push_back(HttpHeader{"Authorization", "", SecretKeyRef{"prom", "token"}});
+  http.headers.push_back(HttpHeader{"X-Plain", "literal", std::nullopt});
+  WebhookSlo hook;
+  hook.url_from = SecretKeyRef{"smoke", "url"};
+  std::vector<Slo> slos{{"p", prom}, {"h", http}, {"w", hook}, {"d", DeploymentSlo{}}};
+  auto refs = secret_refs(slos);
+  std::set<std::pair<std::string, std::string>> expected{
+      {"prom", "token"}, {"prom", "ca.crt"}, {"smoke", "url"}};
+  EXPECT_EQ(refs, expected);
+}
+
+TEST(ControllerMetrics, SeriesOfADeletedPolicyAreRemoved) {
+  prometheus::Registry registry;
+  ControllerMetrics metrics(registry);
+  Measurement m;
+  m.slo = "error-rate";
+  m.result = SloResult::Fail;
+  m.numeric = 0.31;
+  metrics.measurement("prod", "api", m);
+  metrics.rollback("prod", "api", "SLOBreached");
+  metrics.phase("prod", "api", "RolledBack");
+  metrics.phase("prod", "web", "Healthy");
+  auto text = runtime::serialize_metrics(registry);
+  EXPECT_NE(text.find(R"(rollguard_slo_value{namespace="prod",policy="api",slo="error-rate"} 0.31)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(
+      text.find(R"(rollguard_slo_status{namespace="prod",policy="api",result="Fail",slo="error-rate"} 1)"),
+      std::string::npos);
+  EXPECT_NE(text.find(R"(rollguard_rollbacks_total{namespace="prod",policy="api",reason="SLOBreached"} 1)"),
+            std::string::npos);
+  EXPECT_NE(text.find(R"(rollguard_policy_phase{namespace="prod",phase="RolledBack",policy="api"} 1)"),
+            std::string::npos);
+  metrics.forget("prod", "api");
+  text = runtime::serialize_metrics(registry);
+  EXPECT_EQ(text.find(R"(policy="api")"), std::string::npos) << text;
+  EXPECT_NE(text.find(R"(rollguard_policy_phase{namespace="prod",phase="Healthy",policy="web"} 1)"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace rollguard
