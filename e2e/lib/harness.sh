@@ -531,6 +531,13 @@ for e in json.load(sys.stdin)["items"]:
     if e.get("reason") == sys.argv[1] and (len(sys.argv) < 3 or e.get("regarding", {}).get("name") == sys.argv[2]):
         print(e.get("note", ""))' "$@"
 }
+# event_list DEPLOYMENT: "REASON: note" of every Event regarding it (for step's regex and its failure output).
+event_list() {
+  events_json | python3 -c '
+import json,sys
+for e in sorted(json.load(sys.stdin)["items"], key=lambda e: e.get("eventTime") or ""):
+    if e.get("regarding", {}).get("name") == sys.argv[1]: print("%s: %s" % (e.get("reason"), e.get("note", "")))' "$1"
+}
 # count_events REASON [DEPLOYMENT]: how many times (an Event folded into a series counts its count).
 count_events() {
   events_json | python3 -c '

@@ -21,6 +21,7 @@ eventually 30 "v2 is being verified (phase Verifying, currentRevision 2)" '^Veri
 must_wait "revision 2 last known good" 60 field_is rbp/web '.status.lastKnownGoodRevision' 2
 good=$(date +%s.%3N)
 check "phase Healthy" equals "$(phase_of web)" Healthy
+step "the Verifying Event of v2 names revision 2" '^Verifying: verifying revision 2 ' event_list web
 check "lastKnownGoodPodTemplateHash is v2's ReplicaSet's pod-template-hash" \
   equals "$(jp rbp/web '.status.lastKnownGoodPodTemplateHash')" "$(hash_of_revision web 2)"
 check "the Deployment was not touched (revision 2, image v2)" \

@@ -10,6 +10,11 @@ start_controller
 
 start_with_good_v1 web web "$(slo_error_rate 0.05)"
 expect_rollback web web v2 --error-ratio 0.3
+# The policy as recorded (every change, by kubectl --watch): lastKnownGoodRevision never named the
+# rejected revision 2, not even for a moment after the patch.
+check "lastKnownGoodRevision was never 2 (the rejected revision)" \
+  equals "$(recorded policy | awk -F'|' '$3 == "2"' | head -3)" ""
+step "the RolledBack Event names the revision the template came back as (3)" '^RolledBack: .*now revision 3' event_list web
 check "the failing SLO was error-rate" equals "$(jp rbp/web '.status.lastRollback.measurements[?(@.result=="Fail")].name')" error-rate
 check "reason SLOBreached" equals "$(jp rbp/web '.status.lastRollback.reason')" SLOBreached
 check "the measured error rate is in the status (> 0.05)" between 0.05 1 "$(jp rbp/web '.status.lastRollback.measurements[?(@.name=="error-rate")].value')"

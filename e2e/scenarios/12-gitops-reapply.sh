@@ -31,7 +31,7 @@ rg_log "Blocked: $msg"
 check "Blocked names the rejected revision 2" grep -qE "\\b2\\b" <<<"$msg"
 check "exactly one rollback: one RolledBack Event, rollguard_rollbacks_total 1" \
   equals "$(count_events RolledBack web) $(rollbacks_total)" "1 1"
-check "a RejectedTemplateHeld Event" test "$(count_events RejectedTemplateHeld web)" -ge 1
+step "a RejectedTemplateHeld Event" '^RejectedTemplateHeld: ' event_list web
 ready_v2=$(k get pods -l "app=web,pod-template-hash=$rejected_hash" -o 'jsonpath={range .items[*]}{.metadata.name}{"\n"}{end}' | grep -c .)
 created=$(recorded pods | awk -v after="$sync_start" -v h="$rejected_hash" '{split($2, f, "|"); if ($1 >= after && f[2] == h) print f[1]}' | sort -u | grep -c .)
 rg_log "revisions after the sync loop: $(k get rs -l app=web -o 'jsonpath={range .items[*]}{.metadata.annotations.deployment\.kubernetes\.io/revision}={.spec.template.spec.containers[0].image}/{.spec.replicas} {end}')"
@@ -42,6 +42,7 @@ deploy web v3 --load-rps 20
 eventually 30 "the hold is released (spec.paused not true)" '^(false)?$' jp deployment/web .spec.paused
 eventually 60 "v3 rolls out" '' rollout_available web
 eventually 30 "v3 is verified (phase Verifying or Healthy, revision of v3)" '^(Verifying|Healthy)$' phase_of web
+step "a HoldReleased Event" '^HoldReleased: ' event_list web
 check "still exactly one rollback" equals "$(count_events RolledBack web) $(rollbacks_total)" "1 1"
 timeline
 finish
