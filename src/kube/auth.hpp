@@ -15,6 +15,9 @@
 
 namespace rollguard::kube {
 
+// Wall time for credential expiry. A plain function rather than a kube::Clock: credential sources
+// only ever read the time (they never sleep), and tests pin it with a lambda. The client hands them
+// its Clock's system_now(), so one FakeClock still drives both.
 using WallClock = std::function<std::chrono::system_clock::time_point()>;
 
 struct Credentials {

@@ -32,6 +32,9 @@ class WatchStream {
   virtual void cancel() = 0;
 };
 
+// kube/clock.hpp; declared only, so that every includer of the client is spared Asio timers.
+class Clock;
+
 struct ClientOptions {
   std::chrono::milliseconds request_timeout{30000};
   // Client-side token bucket; qps <= 0 disables it (rely on API Priority and Fairness).
@@ -40,6 +43,8 @@ struct ClientOptions {
   // Keep-alive connections kept per client.
   int max_idle_connections = 8;
   std::string user_agent = "rollguard/0.1";
+  // Time for the token bucket, Retry-After holds and credential expiry; nullptr = Clock::real().
+  std::shared_ptr<Clock> clock;
 };
 
 // Defaults are named constants, never `= {}`: GCC 12 destroys a braced default argument twice when

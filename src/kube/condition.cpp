@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/json/object.hpp>
+#include <limits>
 
 namespace rollguard::kube {
 
@@ -55,7 +56,8 @@ std::optional<Condition> Condition::from_json(const boost::json::value& value) {
   c.status = *status;
   if (auto* g = o->if_contains("observedGeneration")) {
     if (g->is_int64()) c.observed_generation = g->get_int64();
-    if (g->is_uint64()) c.observed_generation = static_cast<std::int64_t>(g->get_uint64());
+    // Only numbers above INT64_MAX are uint64: clamp rather than wrap to negative.
+    if (g->is_uint64()) c.observed_generation = std::numeric_limits<std::int64_t>::max();
   }
   if (auto t = parse_time(string_or_empty(*o, "lastTransitionTime"))) c.last_transition_time = *t;
   c.reason = string_or_empty(*o, "reason");

@@ -25,9 +25,6 @@ struct ExecCredentialStatus {
 // Decodes the plugin's stdout. The error never quotes the output: it may hold a token.
 Result<ExecCredentialStatus> parse_exec_credential(std::string_view stdout_text, const ExecConfig& exec);
 
-// RFC 3339 date-time (metav1.Time's wire format), with optional fraction and offset.
-std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_view text);
-
 // client-go's lookup: an absolute command as is; one containing a slash relative to the kubeconfig's
 // directory; a bare name through $PATH (path_env). Errors say the command was not found, with the
 // plugin's installHint.

@@ -1,5 +1,7 @@
 #include "kube/object_meta.hpp"
 
+#include <limits>
+
 namespace rollguard::kube {
 
 namespace {
@@ -56,7 +58,8 @@ std::int64_t generation(const boost::json::object& object) {
   auto* v = m ? m->if_contains("generation") : nullptr;
   if (!v) return 0;
   if (v->is_int64()) return v->get_int64();
-  if (v->is_uint64()) return static_cast<std::int64_t>(v->get_uint64());
+  // Boost.JSON keeps only numbers above INT64_MAX as uint64: clamp rather than wrap to negative.
+  if (v->is_uint64()) return std::numeric_limits<std::int64_t>::max();
   return 0;
 }
 

@@ -1,14 +1,16 @@
 #pragma once
 // Client-side token bucket (client-go's flowcontrol.NewTokenBucketRateLimiter): qps tokens per
-// second, at most `burst` saved up. Pure: callers pass the time and sleep for the returned delay,
-// so the numbers are unit-tested with a fake clock.
+// second, at most `burst` saved up. Pure: callers pass the time (kube::Clock's steady now()) and
+// sleep for the returned delay, so the numbers are unit-tested without any clock.
 #include <chrono>
+
+#include "kube/clock.hpp"
 
 namespace rollguard::kube {
 
 class TokenBucket {
  public:
-  using Clock = std::chrono::steady_clock;
+  using Clock = kube::Clock;  // for its steady time_point and duration; never read here
   // qps <= 0 disables limiting (every reserve() returns zero), as with API Priority and Fairness.
   TokenBucket(double qps, int burst);
 

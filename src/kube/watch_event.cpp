@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "kube/object_meta.hpp"
+
 namespace rollguard::kube {
 namespace json = boost::json;
 
@@ -30,12 +32,7 @@ Error WatchEvent::error() const {
   return Error::from_status(Status::from_json(json::value(object), code));
 }
 
-std::string WatchEvent::resource_version() const {
-  const auto* metadata = object.if_contains("metadata");
-  if (metadata == nullptr || !metadata->is_object()) return {};
-  const auto* rv = metadata->get_object().if_contains("resourceVersion");
-  return rv != nullptr && rv->is_string() ? std::string(rv->get_string()) : std::string{};
-}
+std::string WatchEvent::resource_version() const { return std::string(meta::resource_version(object)); }
 
 Result<WatchEvent> parse_watch_event(std::string_view line) {
   boost::system::error_code ec;

@@ -6,6 +6,7 @@
 #include <boost/asio/co_spawn.hpp>
 
 #include "kube/object_meta.hpp"
+#include "runtime/client_source.hpp"
 #include "runtime/predicate.hpp"
 
 namespace rollguard {

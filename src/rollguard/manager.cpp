@@ -18,8 +18,10 @@
 #include "rollguard/cluster_cache.hpp"
 #include "rollguard/policy_reconciler.hpp"
 #include "runtime/event_recorder.hpp"
+#include "runtime/event_writer_client.hpp"
 #include "runtime/health_server.hpp"
 #include "runtime/leader_elector.hpp"
+#include "runtime/lease_lock.hpp"
 #include "runtime/leadership.hpp"
 #include "runtime/metrics.hpp"
 

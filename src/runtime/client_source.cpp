@@ -1,4 +1,4 @@
-#include "runtime/watcher_driver.hpp"
+#include "runtime/client_source.hpp"
 
 namespace rollguard::runtime {
 

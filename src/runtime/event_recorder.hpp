@@ -53,7 +53,8 @@ struct EventRecorderOptions {
   std::optional<LeadershipGuard> leadership;  // nullopt: always record
 };
 
-// Where events go: the API through kube::Client in production, memory in tests.
+// Where events go: the API through kube::Client in production (event_writer_client.hpp), memory in
+// tests.
 class EventWriter {
  public:
   virtual ~EventWriter() = default;
@@ -62,8 +63,6 @@ class EventWriter {
   virtual boost::asio::awaitable<kube::Result<void>> patch(const std::string& ns, const std::string& name,
                                                            boost::json::object merge_patch) = 0;
 };
-
-std::unique_ptr<EventWriter> client_event_writer(std::shared_ptr<kube::Client> client);
 
 struct EventRecorderStats {
   std::size_t recorded = 0;

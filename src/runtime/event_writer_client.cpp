@@ -1,6 +1,6 @@
-#include <boost/json/serialize.hpp>
+#include "runtime/event_writer_client.hpp"
 
-#include "runtime/event_recorder.hpp"
+#include <boost/json/serialize.hpp>
 
 namespace rollguard::runtime {
 

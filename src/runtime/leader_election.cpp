@@ -1,8 +1,5 @@
 #include "runtime/leader_election.hpp"
 
-#include <cstdio>
-#include <ctime>
-
 namespace rollguard::runtime {
 
 namespace {
@@ -49,80 +46,6 @@ std::optional<std::string> validate(const LeaderElectionConfig& config) {
 std::string make_identity(std::string_view pod_name, const Random& random) {
   return std::string(pod_name.empty() ? std::string_view("rollguard") : pod_name) + "_" +
          random_suffix(random, 10);
-}
-
-std::string format_micro_time(Clock::system_time_point time) {
-  const auto micros = duration_cast<std::chrono::microseconds>(time.time_since_epoch()).count();
-  std::time_t secs = static_cast<std::time_t>(micros / 1'000'000);
-  long frac = static_cast<long>(micros % 1'000'000);
-  if (frac < 0) {
-    frac += 1'000'000;
-    --secs;
-  }
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buffer[96];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
-  return buffer;
-}
-
-std::optional<Clock::system_time_point> parse_micro_time(std::string_view text) {
-  // YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)
-  if (text.size() < 20) return std::nullopt;
-  auto digits = [&](std::size_t pos, std::size_t n) -> std::optional<int> {
-    int v = 0;
-    for (std::size_t i = pos; i < pos + n; ++i) {
-      if (i >= text.size() || text[i] < '0' || text[i] > '9') return std::nullopt;
-      v = v * 10 + (text[i] - '0');
-    }
-    return v;
-  };
-  auto year = digits(0, 4), month = digits(5, 2), day = digits(8, 2);
-  auto hour = digits(11, 2), minute = digits(14, 2), second = digits(17, 2);
-  if (!year || !month || !day || !hour || !minute || !second) return std::nullopt;
-  if (text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != 't') || text[13] != ':' ||
-      text[16] != ':') {
-    return std::nullopt;
-  }
-  if (*month < 1 || *month > 12 || *day < 1 || *day > 31 || *hour > 23 || *minute > 59 || *second > 60) {
-    return std::nullopt;
-  }
-  std::size_t pos = 19;
-  long micros = 0;
-  if (pos < text.size() && text[pos] == '.') {
-    ++pos;
-    int n = 0;
-    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-      if (n < 6) micros = micros * 10 + (text[pos] - '0');
-      ++n;
-      ++pos;
-    }
-    if (n == 0) return std::nullopt;
-    for (; n < 6; ++n) micros *= 10;
-  }
-  long offset_seconds = 0;
-  if (pos < text.size() && (text[pos] == 'Z' || text[pos] == 'z')) {
-    ++pos;
-  } else if (pos + 6 == text.size() && (text[pos] == '+' || text[pos] == '-') && text[pos + 3] == ':') {
-    auto oh = digits(pos + 1, 2), om = digits(pos + 4, 2);
-    if (!oh || !om) return std::nullopt;
-    offset_seconds = (*oh * 3600L + *om * 60L) * (text[pos] == '-' ? -1 : 1);
-    pos += 6;
-  } else {
-    return std::nullopt;
-  }
-  if (pos != text.size()) return std::nullopt;
-  std::tm tm{};
-  tm.tm_year = *year - 1900;
-  tm.tm_mon = *month - 1;
-  tm.tm_mday = *day;
-  tm.tm_hour = *hour;
-  tm.tm_min = *minute;
-  tm.tm_sec = *second;
-  const std::time_t secs = timegm(&tm) - offset_seconds;
-  return Clock::system_time_point(
-      duration_cast<Clock::system_time_point::duration>(seconds(secs) + std::chrono::microseconds(micros)));
 }
 
 LeaseRecord LeaseRecord::from_lease(const boost::json::object& lease) {

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 
+#include "kube/time.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/random.hpp"
 
@@ -50,9 +51,12 @@ struct LeaseRecord {
   friend bool operator==(const LeaseRecord&, const LeaseRecord&) = default;
 };
 
-// metav1.MicroTime: RFC 3339 with microseconds, UTC ("2026-11-28T14:04:20.123456Z").
-std::string format_micro_time(Clock::system_time_point time);
-std::optional<Clock::system_time_point> parse_micro_time(std::string_view text);
+// metav1.MicroTime: RFC 3339 with microseconds, UTC ("2026-11-28T14:04:20.123456Z"). kube/time.hpp
+// owns the format; these names stay so the runtime's callers read as before.
+using kube::format_micro_time;
+inline std::optional<Clock::system_time_point> parse_micro_time(std::string_view text) {
+  return kube::parse_time(text);
+}
 
 // What an elector last saw of the Lease, and when (local steady time) the record last changed.
 struct LeaseObservation {

@@ -46,7 +46,8 @@ boost::asio::awaitable<LeaderElector::Attempt> LeaderElector::try_acquire_or_ren
   } else {
     written = co_await lock_->update(decision.desired, observed_.resource_version);
   }
-  // 409 Conflict / 422 AlreadyExists: someone else wrote first; the next read shows who.
+  // 409 Conflict (stale PUT) / 409 AlreadyExists (create raced): someone else wrote first; the next
+  // read shows who.
   if (!written) co_return Attempt::NotAcquired;
   observed_ = LeaseObservation{written->record, written->resource_version, clock_->now()};
   co_return Attempt::Acquired;

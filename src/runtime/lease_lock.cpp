@@ -1,22 +1,16 @@
-#include "runtime/leader_elector.hpp"
+#include "runtime/lease_lock.hpp"
+
+#include "kube/object_meta.hpp"
 
 namespace rollguard::runtime {
 
 namespace {
 
-std::string resource_version_of(const boost::json::value& lease) {
-  auto* object = lease.if_object();
-  auto* metadata = object ? object->if_contains("metadata") : nullptr;
-  auto* rv =
-      metadata && metadata->is_object() ? metadata->as_object().if_contains("resourceVersion") : nullptr;
-  return rv && rv->is_string() ? std::string(rv->as_string()) : std::string{};
-}
-
 kube::Result<LeaseSnapshot> snapshot(const kube::Result<boost::json::value>& answer) {
   if (!answer) return answer.error();
   auto* object = answer->if_object();
   if (!object) return kube::Error(kube::ErrorKind::Decode, "Lease is not a JSON object");
-  return LeaseSnapshot{LeaseRecord::from_lease(*object), resource_version_of(*answer)};
+  return LeaseSnapshot{LeaseRecord::from_lease(*object), std::string(kube::meta::resource_version(*object))};
 }
 
 class ClientLeaseLock final : public LeaseLock {

@@ -19,7 +19,7 @@
 
 namespace rollguard::runtime {
 
-// Where lists and watches go; kube::Client behind it in production (client_source), an in-memory
+// Where lists and watches go; kube::Client behind it in production (client_source.hpp), an in-memory
 // script in the driver's unit tests.
 class ListWatchSource {
  public:
@@ -28,10 +28,6 @@ class ListWatchSource {
   virtual boost::asio::awaitable<kube::Result<std::unique_ptr<kube::WatchStream>>> watch(
       const kube::WatchOptions& options) = 0;
 };
-
-// Lists and watches one resource (in one namespace, "" = all) through the Kubernetes client.
-std::unique_ptr<ListWatchSource> client_source(std::shared_ptr<kube::Client> client,
-                                               kube::ResourceDescriptor resource, std::string ns = {});
 
 struct WatcherOptions {
   watcher::Config config;

@@ -18,6 +18,7 @@
 #include "kube/client.hpp"
 #include "kube_sim_process.hpp"
 #include "run_until.hpp"
+#include "runtime/client_source.hpp"
 #include "runtime/store.hpp"
 #include "runtime/watcher_driver.hpp"
 

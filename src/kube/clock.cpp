@@ -1,11 +1,11 @@
-#include "runtime/clock.hpp"
+#include "kube/clock.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-namespace rollguard::runtime {
+namespace rollguard::kube {
 
 namespace {
 
@@ -82,4 +82,4 @@ void FakeClock::advance(duration d) {
   }
 }
 
-}  // namespace rollguard::runtime
+}  // namespace rollguard::kube
