@@ -64,11 +64,11 @@ ControllerMetrics::ControllerMetrics(prometheus::Registry& registry)
                  .Name("rollguard_policy_phase")
                  .Help("1 for the policy's current phase, 0 for the others")
                  .Register(registry)),
-      measurement_errors_(
-          prometheus::BuildCounter()
-              .Name("rollguard_measurement_errors_total")
-              .Help("Measurements that could not be taken (Inconclusive with an error), by SLO kind")
-              .Register(registry)) {}
+      measurements_(prometheus::BuildCounter()
+                        .Name("rollguard_measurements_total")
+                        .Help("SLO measurements taken, by SLO kind and result (Inconclusive: could not "
+                              "measure or no data)")
+                        .Register(registry)) {}
 
 ControllerMetrics::~ControllerMetrics() = default;
 
@@ -137,8 +137,8 @@ void ControllerMetrics::phase(const std::string& ns, const std::string& policy, 
   for (auto& [name, gauge] : s.phases) gauge->Set(name == phase ? 1 : 0);
 }
 
-void ControllerMetrics::measurement_error(const std::string& kind) {
-  measurement_errors_.Add({{"kind", kind}}).Increment();
+void ControllerMetrics::measured(const std::string& kind, SloResult result) {
+  measurements_.Add({{"kind", kind}, {"result", to_string(result)}}).Increment();
 }
 
 void ControllerMetrics::forget(const std::string& ns, const std::string& policy) {

@@ -8,7 +8,7 @@
 //   rollguard_slo_value{namespace,policy,slo}                   last measured value (when numeric)
 //   rollguard_slo_status{namespace,policy,slo,result}           1 for the last result, 0 for the others
 //   rollguard_policy_phase{namespace,policy,phase}              1 for the current phase
-//   rollguard_measurement_errors_total{kind}                    measurements that could not be taken
+//   rollguard_measurements_total{kind,result}                   measurements taken, by SLO kind and result
 // Series of a deleted policy are removed (forget), so /metrics does not grow with churn.
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
@@ -37,7 +37,8 @@ class ControllerMetrics {
   void time_to_recover(const std::string& ns, const std::string& policy, double seconds);
   void measurement(const std::string& ns, const std::string& policy, const Measurement& m);
   void phase(const std::string& ns, const std::string& policy, const std::string& phase);
-  void measurement_error(const std::string& kind);
+  // Counts one measurement of an SLO of this kind (deployment, http, prometheus, webhook).
+  void measured(const std::string& kind, SloResult result);
   // Drops every series of the policy (it was deleted).
   void forget(const std::string& ns, const std::string& policy);
 
@@ -53,7 +54,7 @@ class ControllerMetrics {
   prometheus::Family<prometheus::Gauge>& slo_value_;
   prometheus::Family<prometheus::Gauge>& slo_status_;
   prometheus::Family<prometheus::Gauge>& phase_;
-  prometheus::Family<prometheus::Counter>& measurement_errors_;
+  prometheus::Family<prometheus::Counter>& measurements_;
   std::map<std::string, std::unique_ptr<PolicySeries>> policies_;
 };
 

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/json/serialize.hpp>
 
 #include "kube/json_patch.hpp"
@@ -139,11 +140,6 @@ asio::awaitable<std::vector<Measurement>> PolicyReconciler::measure(const Policy
       out.push_back(std::move(m));
     }
   }
-  for (auto& m : out) {
-    if (m.result == SloResult::Inconclusive) {
-      spdlog::debug("measure {}/{}: {} inconclusive: {}", policy.ns, policy.name, m.slo, m.message);
-    }
-  }
   co_return out;
 }
 
@@ -217,8 +213,18 @@ asio::awaitable<ReconcileResult> PolicyReconciler::operator()(runtime::Request r
   const auto now = context_.clock->system_now();
   auto decision = decide(parsed, observation, measurements, previous, now);
   memory.needs_measurements = decision.needs_measurements;
-  for (auto& m : measurements) {
+  for (std::size_t i = 0; i < measurements.size(); ++i) {
+    const auto& m = measurements[i];
     metrics_->measurement(request.ns, request.name, m);
+    if (i < parsed.policy.slos.size()) metrics_->measured(kind_name(parsed.policy.slos[i]), m.result);
+    // Logged when an SLO's result changes (every evaluation is in status and /metrics already).
+    auto before =
+        std::find_if(previous.slos.begin(), previous.slos.end(), [&](auto& s) { return s.name == m.slo; });
+    if (before == previous.slos.end() || before->result != m.result) {
+      spdlog::info("policy {}: SLO {} {} (value {}, threshold {}){}{}", key, m.slo, to_string(m.result),
+                   m.value.empty() ? "-" : m.value, m.threshold.empty() ? "-" : m.threshold,
+                   m.message.empty() ? "" : ": ", m.message);
+    }
   }
   metrics_->phase(request.ns, request.name, to_string(decision.status.phase));
 

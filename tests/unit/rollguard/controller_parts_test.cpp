@@ -76,6 +76,11 @@ TEST(ControllerMetrics, SeriesOfADeletedPolicyAreRemoved) {
             std::string::npos);
   EXPECT_NE(text.find(R"(rollguard_policy_phase{namespace="prod",phase="RolledBack",policy="api"} 1)"),
             std::string::npos);
+  metrics.measured("prometheus", SloResult::Inconclusive);
+  metrics.measured("prometheus", SloResult::Inconclusive);
+  EXPECT_NE(runtime::serialize_metrics(registry).find(
+                R"(rollguard_measurements_total{kind="prometheus",result="Inconclusive"} 2)"),
+            std::string::npos);
   metrics.forget("prod", "api");
   text = runtime::serialize_metrics(registry);
   EXPECT_EQ(text.find(R"(policy="api")"), std::string::npos) << text;
