@@ -39,7 +39,10 @@ asio::awaitable<Measurement> SloEvaluator::evaluate_webhook(const WebhookSlo& sl
   const std::string threshold = "HTTP 2xx";
   HttpRequest request;
   // A URL from a Secret may carry a token: messages name the Secret, never the URL.
-  std::string name = "webhook " + slo.url;
+  // The spec's URL is a template ({{deployment}}, {{revision}}, ...): its values are object names,
+  // hashes and numbers, safe in a path or query. A URL from a Secret is used as it is.
+  const std::string url = render_template(slo.url, context);
+  std::string name = "webhook " + url;
   if (slo.url_from) {
     auto it = secrets.find(secret_key(*slo.url_from));
     if (it == secrets.end()) {
@@ -49,7 +52,7 @@ asio::awaitable<Measurement> SloEvaluator::evaluate_webhook(const WebhookSlo& sl
     request.url = it->second;
     name = "webhook (URL from " + detail::missing_secret(*slo.url_from) + ")";
   } else {
-    request.url = slo.url;
+    request.url = url;
   }
   std::string missing;
   if (!detail::resolve_headers(slo.headers, secrets, request.headers, missing)) {

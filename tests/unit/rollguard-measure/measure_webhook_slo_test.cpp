@@ -26,6 +26,16 @@ TEST_F(WebhookSloTest, PostsTheContextAnd2xxPasses) {
     "deployment":"web","revision":7,"podTemplateHash":"5d8f9c7b6","lastKnownGoodPodTemplateHash":"74c9d6f5b8"})"));
 }
 
+TEST_F(WebhookSloTest, TheUrlIsATemplate) {
+  TestHttpServer server(io, [](const TestRequest&) { return TestReply{200, "ok"}; });
+  WebhookSlo hook;
+  hook.url = server.url("/verify/{{deployment}}?revision={{ revision }}&hash={{podTemplateHash}}");
+  auto m = evaluate(Slo{"smoke", hook}, context());
+  EXPECT_EQ(m.result, SloResult::Pass) << m.message;
+  ASSERT_EQ(server.requests().size(), 1u);
+  EXPECT_EQ(server.requests()[0].target, "/verify/web?revision=7&hash=5d8f9c7b6");
+}
+
 TEST_F(WebhookSloTest, Non2xxFailsWithTheBodysFirstLine) {
   TestHttpServer server(io, [](const TestRequest&) {
     return TestReply{500, "  smoke test failed: checkout returned 502  \nstack trace...\n", "text/plain"};
