@@ -66,6 +66,7 @@ struct PolicyReconciler::Memory {
   bool measured_once = false;
   bool needs_measurements = true;
   std::optional<SystemTime> recovery_recorded_for;  // lastRollback.startedAt already counted
+  std::string patched_resource_version;             // of the Deployment our last patch applied to
   std::int64_t in_flux_generation = 0;              // Deployment generation not yet observed
   runtime::Clock::time_point in_flux_since{};
 };
@@ -245,8 +246,14 @@ asio::awaitable<ReconcileResult> PolicyReconciler::operator()(runtime::Request r
   if (decision.rollback && deployment) {
     if (decision.rollback->dry_run) {
       metrics_->dry_run_rollback(request.ns, request.name);
+    } else if (!memory.patched_resource_version.empty() &&
+               memory.patched_resource_version == decision.rollback->expected_resource_version) {
+      // Our patch already applied to this version; the cache has not caught up yet. Re-sending
+      // would only be refused by the precondition.
+      co_return Action::requeue(kStaleRetry);
     } else {
       auto acted = co_await roll_back(parsed.policy, *deployment, replica_sets, decision);
+      if (acted && *acted) memory.patched_resource_version = decision.rollback->expected_resource_version;
       if (!acted) co_return acted.error();
       if (!*acted) co_return Action::requeue(kStaleRetry);
       if (decision.status.verifying_since) {
