@@ -19,6 +19,8 @@ std::string key_of(const ObjectReference& ref) {
 }
 
 constexpr std::size_t kMaxNoteBytes = 1024;
+constexpr int kWriteAttempts = 4;
+constexpr auto kWriteRetryPause = std::chrono::milliseconds(200);
 
 }  // namespace
 
@@ -181,14 +183,28 @@ boost::asio::awaitable<void> EventRecorder::write(Work work) {
     ++stats_.not_leader;
     co_return;
   }
-  kube::Result<void> written;
-  if (work.create) {
-    written = co_await writer_->create(work.ns, std::move(work.body));
-  } else {
-    written = co_await writer_->patch(work.ns, work.name, std::move(work.body));
+  // A transient failure (5xx, 429, network) is retried a few times, shortly: an API server that
+  // sheds 10 % of requests must not lose the one Event that says a Deployment was rolled back
+  // (client-go's recorder retries too). Anything else, or the last failure, is counted and dropped.
+  for (int attempt = 1;; ++attempt) {
+    kube::Result<void> written;
+    boost::json::object body = work.body;  // named: a temporary inside co_await is destroyed twice (GCC 12)
+    if (work.create) {
+      written = co_await writer_->create(work.ns, body);
+    } else {
+      written = co_await writer_->patch(work.ns, work.name, body);
+    }
+    if (written) co_return;
+    if (attempt >= kWriteAttempts || !written.error().is_transient() || stopping_) {
+      ++stats_.write_errors;
+      co_return;
+    }
+    co_await clock_->sleep_for(kWriteRetryPause * attempt);
+    if (!leading()) {
+      ++stats_.not_leader;
+      co_return;
+    }
   }
-  // Events are best effort: a failed write is counted and dropped, never retried in a loop.
-  if (!written) ++stats_.write_errors;
 }
 
 boost::asio::awaitable<void> EventRecorder::run() {

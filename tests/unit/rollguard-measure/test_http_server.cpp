@@ -32,18 +32,18 @@ struct TestHttpServer::Impl : std::enable_shared_from_this<Impl> {
   std::vector<std::weak_ptr<tcp::socket*>> sockets;  // open connections, closed with the server
   std::shared_ptr<asio::ssl::context> tls;
 
-  asio::awaitable<void> accept() {
-    auto self = shared_from_this();
+  // The owner is a parameter, copied into the frame when the coroutine is created: a lazily
+  // started coroutine that called shared_from_this() itself could run after the last owner left.
+  asio::awaitable<void> accept(std::shared_ptr<Impl> self) {
     while (acceptor.is_open()) {
       auto [ec, socket] = co_await acceptor.async_accept(kTuple);
       if (ec) break;
       ++connections;
-      asio::co_spawn(io, serve(std::move(socket)), asio::detached);
+      asio::co_spawn(io, serve(std::move(socket), self), asio::detached);
     }
   }
 
-  asio::awaitable<void> serve(tcp::socket socket) {
-    auto self = shared_from_this();
+  asio::awaitable<void> serve(tcp::socket socket, [[maybe_unused]] std::shared_ptr<Impl> self) {
     if (!tls) {
       beast::tcp_stream stream(std::move(socket));
       const auto handle = std::make_shared<tcp::socket*>(&stream.socket());  // expires with this frame
@@ -104,7 +104,7 @@ TestHttpServer::TestHttpServer(asio::io_context& io, Handler handler, const std:
     impl_->tls->use_certificate_chain(asio::buffer(tls->cert_pem));
     impl_->tls->use_private_key(asio::buffer(tls->key_pem), asio::ssl::context::pem);
   }
-  asio::co_spawn(io, impl_->accept(), asio::detached);
+  asio::co_spawn(io, impl_->accept(impl_), asio::detached);
 }
 
 TestHttpServer::~TestHttpServer() {

@@ -169,13 +169,29 @@ TEST_F(EventRecorderTest, FloodsFromOneObjectAreRateLimitedAfterTheBurst) {
   EXPECT_EQ(written.size(), 27u);
 }
 
-TEST_F(EventRecorderTest, RecordNeverBlocksAndWriteFailuresAreCountedNotRetried) {
+TEST_F(EventRecorderTest, RecordNeverBlocksAndTransientFailuresAreRetriedAFewTimesThenCounted) {
   memory->fail = true;
   recorder->record(deployment("web"), EventType::Warning, "Failed", "Rollback", "x");
   poll(io);
-  EXPECT_EQ(recorder->stats().write_errors, 1u);
   EXPECT_EQ(recorder->pending(), 0u);
+  EXPECT_EQ(recorder->stats().write_errors, 0u);  // waiting to retry
+  for (int attempt = 1; attempt <= 3; ++attempt) {
+    clock->advance(std::chrono::milliseconds(200 * attempt));
+    poll(io);
+  }
+  EXPECT_EQ(recorder->stats().write_errors, 1u);  // four attempts, then dropped
   EXPECT_TRUE(written.empty());
+}
+
+TEST_F(EventRecorderTest, AnEventWhoseRetrySucceedsIsWrittenOnce) {
+  memory->fail = true;
+  recorder->record(deployment("web"), EventType::Normal, "RolledBack", "Rollback", "x");
+  poll(io);
+  memory->fail = false;
+  clock->advance(std::chrono::milliseconds(200));
+  poll(io);
+  EXPECT_EQ(written.size(), 1u);
+  EXPECT_EQ(recorder->stats().write_errors, 0u);
 }
 
 TEST(EventRecorderQueue, BoundedQueueDropsWhenNobodyDrains) {
