@@ -64,7 +64,9 @@ std::string seconds_since(std::chrono::steady_clock::time_point start) {
 // Why a request may be taking long, for the notes while following it.
 std::string waiting_note(const PolicyView& view) {
   std::string note = "phase " + std::string(to_string(view.status.phase));
-  if (status_is_stale(view))
+  if (view.status.observed_generation == 0)
+    note += "; the policy has no status yet (is the controller running?)";
+  else if (status_is_stale(view))
     note += "; status is of generation " + std::to_string(view.status.observed_generation) +
             ", the spec at " + std::to_string(view.generation) + " (is the controller running?)";
   if (view.status.pending_rollback) note += "; another rollback is in progress";
@@ -153,6 +155,11 @@ int run_rollback(Session& session, const RollbackFlags& flags, std::ostream& out
     return fail(err, "request " + request_id + " was handled already; a new requestId orders a new rollback",
                 kExitUsage);
 
+  // spec.manualRollback holds one request: one not yet carried out is replaced, so say so.
+  if (const auto& previous = before.manual_rollback;
+      previous && !request_handled(before.status, previous->request_id))
+    err << "warning: replacing request " << previous->request_id << " (to revision " << previous->to_revision
+        << "), which the controller has not carried out yet\n";
   const json::value patch = rollback_patch(flags.to_revision, request_id, flags.reason);
   auto patched = session.merge_patch_policy(flags.policy, patch);
   if (!patched) return fail(err, describe_policy_error(patched.error(), flags.policy, session.ns()));
@@ -205,7 +212,7 @@ int run_rollback(Session& session, const RollbackFlags& flags, std::ostream& out
         }
       } else if (std::chrono::steady_clock::now() >= next_note) {
         out << "  ... still " << (progress.state == RequestState::Waiting ? "waiting" : "rolling back")
-            << " (" << seconds_since(start) << ", " << waiting_note(view) << ")\n";
+            << " (" << seconds_since(start) << "): " << waiting_note(view) << "\n";
         next_note = std::chrono::steady_clock::now() + std::chrono::seconds{10};
       }
     }

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json/parse.hpp>
+
 #include "kube/time.hpp"
 
 namespace rollguard::plugin {
@@ -184,6 +186,40 @@ TEST(Why, NothingMeasuredYet) {
   PolicyView v;
   v.name = "new";
   EXPECT_NE(render_why(v, kNow).find("(none measured yet)"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace rollguard::plugin
+
+namespace rollguard::plugin {
+namespace {
+
+// Status is writable by anyone with /status rights: every view of junk renders, none throws.
+TEST(Junk, EveryViewRendersWhateverStatusHolds) {
+  const auto junk = boost::json::parse(R"({
+    "metadata": {"name": ["web"], "namespace": 7, "generation": -3, "creationTimestamp": "soon"},
+    "spec": {"targetRef": {"name": {"x": 1}}, "failureThreshold": 1e300, "slos": [null, "x", {"name": 5}],
+             "manualRollback": {"toRevision": "one", "requestId": 12}, "paused": "yes"},
+    "status": {"phase": "Exploded", "message": ["a"], "currentRevision": 1e300, "lastKnownGoodRevision": -1,
+               "consecutiveFailures": 99999999999, "failingSLO": 3, "failingSince": "2026-13-45T99:99:99Z",
+               "slos": [{"name": "e", "result": "Fail", "value": 0.3, "threshold": null,
+                         "lastEvaluationTime": "0000-01-01T00:00:00Z"}, {"result": "Pass"}],
+               "lastRollback": {"fromRevision": "x", "measurements": {"a": 1}, "startedAt": 5,
+                                "detectedAt": "2026-12-02T01:00:00Z"},
+               "pendingRollback": {"targetTemplateHash": "h", "startedAt": []},
+               "hold": {"templateHash": "h", "since": "later"},
+               "history": [{"type": "RollbackStarted", "time": "2026-12-02T01:00:00Z", "fromRevision": {}},
+                           {"type": "", "time": 4}, {"type": "ManualRollbackFailed", "message": null}],
+               "handledRequests": "INC-1", "conditions": [{"type": "Ready", "status": "Maybe"}, 7]}})");
+  const PolicyView view = view_of(junk.as_object());
+  const SystemTime now = std::chrono::system_clock::now();
+  EXPECT_NO_THROW({
+    render_status_table({view}, true, now);
+    render_status_detail(view, now);
+    render_timeline(view, now);
+    render_why(view, now);
+  });
+  EXPECT_EQ(view.status.phase, Phase::Pending);
 }
 
 }  // namespace
