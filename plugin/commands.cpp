@@ -79,6 +79,68 @@ std::uint32_t random_word() {
   return device();
 }
 
+// Reads the policy until the request is done, refused or --timeout is up, saying how far it got.
+int follow_request(Session& session, const RollbackFlags& flags, const std::string& request_id,
+                   std::ostream& out, std::ostream& err) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto deadline = start + flags.timeout;
+  auto next_note = start + std::chrono::seconds{10};
+  std::optional<RequestState> shown;
+  std::string last_error;
+  while (true) {
+    auto object = session.get_policy(flags.policy);
+    if (!object) {
+      if (object.error().is_not_found())
+        return fail(err, describe_policy_error(object.error(), flags.policy, session.ns()));
+      // Transient trouble (a 5xx, a dropped connection) is no verdict: keep following.
+      const std::string message = object.error().describe();
+      if (message != last_error) err << "warning: reading the policy failed, retrying: " << message << "\n";
+      last_error = message;
+    } else if (object->is_object()) {
+      last_error.clear();
+      const PolicyView view = view_of(object->as_object());
+      const RequestProgress progress = request_progress(view.status, request_id);
+      if (progress.state != shown) {
+        shown = progress.state;
+        switch (progress.state) {
+          case RequestState::Waiting:
+            out << "waiting for the controller to take the request\n";
+            break;
+          case RequestState::RollingBack:
+            out << "rolling back revision " << revision(progress.from_revision) << " → "
+                << revision(progress.to_revision) << " (" << seconds_since(start) << ")\n";
+            break;
+          case RequestState::Completed:
+            out << "rolled back " << revision(progress.from_revision) << " → "
+                << revision(progress.to_revision) << ": Deployment " << or_dash(view.target)
+                << " runs revision " << revision(progress.to_revision) << "'s template again, now revision "
+                << revision(progress.current_revision) << " (after " << seconds_since(start) << ")\n";
+            return kExitOk;
+          case RequestState::AlreadyRunning:
+            out << "nothing to do: " << progress.message << "\n";
+            return kExitOk;
+          case RequestState::Failed:
+            return fail(err, "rollback failed: " + progress.message);
+        }
+      } else if (std::chrono::steady_clock::now() >= next_note) {
+        out << "  ... still " << (progress.state == RequestState::Waiting ? "waiting" : "rolling back")
+            << " (" << seconds_since(start) << "): " << waiting_note(view) << "\n";
+        next_note = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+      }
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return fail(err,
+                  "timed out after " + human_duration(flags.timeout) + " waiting for request " + request_id +
+                      (shown == RequestState::RollingBack ? " to complete" : " to be handled") +
+                      "; it stays in spec.manualRollback and the controller may still carry it out "
+                      "(kubectl rollguard status " +
+                      flags.policy + ")",
+                  kExitTimedOut);
+    }
+    std::this_thread::sleep_for(flags.poll_interval);
+  }
+}
+
 }  // namespace
 
 int run_status(Session& session, const StatusFlags& flags, std::ostream& out, std::ostream& err) {
@@ -170,63 +232,7 @@ int run_rollback(Session& session, const RollbackFlags& flags, std::ostream& out
     return kExitOk;
   }
 
-  const auto start = std::chrono::steady_clock::now();
-  const auto deadline = start + flags.timeout;
-  auto next_note = start + std::chrono::seconds{10};
-  std::optional<RequestState> shown;
-  std::string last_error;
-  while (true) {
-    auto object = session.get_policy(flags.policy);
-    if (!object) {
-      if (object.error().is_not_found())
-        return fail(err, describe_policy_error(object.error(), flags.policy, session.ns()));
-      // Transient trouble (a 5xx, a dropped connection) is no verdict: keep following.
-      const std::string message = object.error().describe();
-      if (message != last_error) err << "warning: reading the policy failed, retrying: " << message << "\n";
-      last_error = message;
-    } else if (object->is_object()) {
-      last_error.clear();
-      const PolicyView view = view_of(object->as_object());
-      const RequestProgress progress = request_progress(view.status, request_id);
-      if (progress.state != shown) {
-        shown = progress.state;
-        switch (progress.state) {
-          case RequestState::Waiting:
-            out << "waiting for the controller to take the request\n";
-            break;
-          case RequestState::RollingBack:
-            out << "rolling back revision " << revision(progress.from_revision) << " → "
-                << revision(progress.to_revision) << " (" << seconds_since(start) << ")\n";
-            break;
-          case RequestState::Completed:
-            out << "rolled back " << revision(progress.from_revision) << " → "
-                << revision(progress.to_revision) << ": Deployment " << or_dash(view.target)
-                << " runs revision " << revision(progress.to_revision) << "'s template again, now revision "
-                << revision(progress.current_revision) << " (after " << seconds_since(start) << ")\n";
-            return kExitOk;
-          case RequestState::AlreadyRunning:
-            out << "nothing to do: " << progress.message << "\n";
-            return kExitOk;
-          case RequestState::Failed:
-            return fail(err, "rollback failed: " + progress.message);
-        }
-      } else if (std::chrono::steady_clock::now() >= next_note) {
-        out << "  ... still " << (progress.state == RequestState::Waiting ? "waiting" : "rolling back")
-            << " (" << seconds_since(start) << "): " << waiting_note(view) << "\n";
-        next_note = std::chrono::steady_clock::now() + std::chrono::seconds{10};
-      }
-    }
-    if (std::chrono::steady_clock::now() >= deadline) {
-      return fail(err,
-                  "timed out after " + human_duration(flags.timeout) + " waiting for request " + request_id +
-                      (shown == RequestState::RollingBack ? " to complete" : " to be handled") +
-                      "; it stays in spec.manualRollback and the controller may still carry it out "
-                      "(kubectl rollguard status " +
-                      flags.policy + ")",
-                  kExitTimedOut);
-    }
-    std::this_thread::sleep_for(flags.poll_interval);
-  }
+  return follow_request(session, flags, request_id, out, err);
 }
 
 }  // namespace rollguard::plugin

@@ -4,8 +4,7 @@
 # plugin writes and follows to the end (exit 0), status / timeline / why showing it, pause and resume,
 # and the failures a person at 3 a.m. meets: a policy that does not exist, a revision that does not
 # exist (exit 1 with the available revisions), bad flags (exit 2), no controller (exit 3). kubeconfig
-# rules as kubectl's:
-# --kubeconfig, $KUBECONFIG, --context, the context's namespace, -n.
+# rules as kubectl's: --kubeconfig, $KUBECONFIG, --context, the context's namespace, -n.
 #   usage: e2e/scenarios/17-kubectl-plugin.sh [BIN_DIR]
 set -uo pipefail
 source "$(dirname "$0")/../lib/harness.sh"
