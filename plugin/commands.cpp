@@ -79,6 +79,18 @@ std::uint32_t random_word() {
   return device();
 }
 
+// Done means the restored template is on the Deployment; whether its pods are up yet is the next
+// question, answered once (a Deployment the user may not read is simply not reported).
+void report_rollout(Session& session, const std::string& deployment, std::ostream& out) {
+  if (deployment.empty()) return;
+  auto object = session.get_deployment(deployment);
+  if (!object || !object->is_object()) return;
+  const RolloutState rollout = deployment_rollout(object->as_object());
+  out << "Deployment " << deployment << ": " << rollout.text;
+  if (!rollout.complete) out << " (`kubectl rollout status deployment/" << deployment << "` follows it)";
+  out << "\n";
+}
+
 // Reads the policy until the request is done, refused or --timeout is up, saying how far it got.
 int follow_request(Session& session, const RollbackFlags& flags, const std::string& request_id,
                    std::ostream& out, std::ostream& err) {
@@ -115,6 +127,7 @@ int follow_request(Session& session, const RollbackFlags& flags, const std::stri
                 << revision(progress.to_revision) << ": Deployment " << or_dash(view.target)
                 << " runs revision " << revision(progress.to_revision) << "'s template again, now revision "
                 << revision(progress.current_revision) << " (after " << seconds_since(start) << ")\n";
+            report_rollout(session, view.target, out);
             return kExitOk;
           case RequestState::AlreadyRunning:
             out << "nothing to do: " << progress.message << "\n";

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "rollguard/json_access.hpp"
 #include "text.hpp"
 
 namespace rollguard::plugin {
@@ -253,6 +254,33 @@ std::string render_why(const PolicyView& policy, SystemTime now) {
   out += "Conditions:\n" + condition_table(s.conditions, now, "  ");
   out += "Last rollback:\n" + last_rollback_block(s.last_rollback, now);
   return out;
+}
+
+RolloutState deployment_rollout(const boost::json::object& deployment) {
+  using lenient::int_at;
+  using lenient::object_at;
+  static const boost::json::object kNone;
+  const auto* metadata = object_at(deployment, "metadata");
+  const auto* spec = object_at(deployment, "spec");
+  const auto* status = object_at(deployment, "status");
+  const auto& m = metadata ? *metadata : kNone;
+  const auto& st = status ? *status : kNone;
+  std::int64_t revision_number = 0;
+  if (const auto* annotations = object_at(m, "annotations"))
+    revision_number = int_at(*annotations, "deployment.kubernetes.io/revision");
+  const std::int64_t wanted = spec ? int_at(*spec, "replicas", 1) : 1;
+  const std::int64_t updated = int_at(st, "updatedReplicas");
+  const std::int64_t available = int_at(st, "availableReplicas");
+  const std::int64_t total = int_at(st, "replicas");
+  const bool observed = int_at(st, "observedGeneration") >= int_at(m, "generation");
+  const std::string of = " of " + std::to_string(wanted);
+  std::string line = "revision " + revision(revision_number) + ", ";
+  if (observed && updated >= wanted && available >= wanted && total <= wanted)
+    return {line + std::to_string(wanted) + of + " replicas updated and available", true};
+  line += "rolling out: " + std::to_string(updated) + of + " updated, " + std::to_string(available) + of +
+          " available";
+  if (total > wanted) line += ", " + std::to_string(total - wanted) + " old replicas terminating";
+  return {line, false};
 }
 
 }  // namespace rollguard::plugin

@@ -1,6 +1,7 @@
 #pragma once
 // What each read-only command prints, as pure functions of the policies and the time now (so the
 // unit tests pin the layout): the status table and detail, the incident timeline, "why".
+#include <boost/json/object.hpp>
 #include <string>
 #include <vector>
 
@@ -33,5 +34,13 @@ std::string render_timeline(const PolicyView& policy, SystemTime now);
 
 // The last decision and the measurements behind it.
 std::string render_why(const PolicyView& policy, SystemTime now);
+
+// A Deployment's rollout in one line, as `kubectl rollout status` would judge it: "revision 4, 2 of 2
+// replicas updated and available" once complete, else what is still missing.
+struct RolloutState {
+  std::string text;
+  bool complete = false;
+};
+RolloutState deployment_rollout(const boost::json::object& deployment);
 
 }  // namespace rollguard::plugin

@@ -56,7 +56,8 @@ Session::Session(std::unique_ptr<asio::io_context> io, std::shared_ptr<kube::Cli
       client_(std::move(client)),
       ns_(std::move(ns)),
       policies_(client_, kube::ResourceDescriptor::rollback_policies(), ns_),
-      all_policies_(client_, kube::ResourceDescriptor::rollback_policies(), "") {}
+      all_policies_(client_, kube::ResourceDescriptor::rollback_policies(), ""),
+      deployments_(client_, kube::ResourceDescriptor::deployments(), ns_) {}
 
 Session::~Session() = default;
 
@@ -99,6 +100,10 @@ kube::Result<json::value> Session::list_policies(bool all_namespaces) {
 
 kube::Result<json::value> Session::merge_patch_policy(const std::string& name, const json::value& patch) {
   return run(policies_.patch_merge(name, patch, patch_options()));
+}
+
+kube::Result<json::value> Session::get_deployment(const std::string& name) {
+  return run(deployments_.get(name));
 }
 
 std::string describe_policy_error(const kube::Error& error, const std::string& name, const std::string& ns) {

@@ -41,6 +41,8 @@ class Session {
   kube::Result<boost::json::value> list_policies(bool all_namespaces);
   kube::Result<boost::json::value> merge_patch_policy(const std::string& name,
                                                       const boost::json::value& patch);
+  // The policy's target, read only to report how the restored revision rolls out.
+  kube::Result<boost::json::value> get_deployment(const std::string& name);
 
  private:
   Session(std::unique_ptr<boost::asio::io_context> io, std::shared_ptr<kube::Client> client, std::string ns);
@@ -52,6 +54,7 @@ class Session {
   std::string ns_;
   kube::Api policies_;
   kube::Api all_policies_;
+  kube::Api deployments_;
 };
 
 // `rollbackpolicy "web" not found in namespace "prod"` for a 404, the server's own words otherwise.

@@ -60,6 +60,9 @@ step "rollback said what it requested" \
   'requested \(rollbackpolicy web, requestId kubectl-[0-9]{8}-[0-9]{6}-[0-9a-f]{6}\)' cat "$rg_work/rollback.out"
 step "rollback followed it to the end" \
   "^rolled back 3 → 1: Deployment web runs revision 1's template again, now revision 4 " cat "$rg_work/rollback.out"
+step "rollback reported how revision 4 rolls out" \
+  '^Deployment web: revision 4, (2 of 2 replicas updated and available|rolling out: .*kubectl rollout status deployment/web)' \
+  cat "$rg_work/rollback.out"
 request_id=$(grep -o 'requestId kubectl-[^)]*' "$rg_work/rollback.out" | cut -d' ' -f2)
 echo "FIGURE $rg_name kubectl rollguard rollback: request -> done $(elapsed "$requested" "$done_at") s (exit when lastRollback.completedAt is set)"
 check "spec.manualRollback carries the request, the reason is in the annotation" equals \

@@ -224,3 +224,39 @@ TEST(Junk, EveryViewRendersWhateverStatusHolds) {
 
 }  // namespace
 }  // namespace rollguard::plugin
+
+namespace rollguard::plugin {
+namespace {
+
+boost::json::object deployment(const char* json) { return boost::json::parse(json).as_object(); }
+
+TEST(DeploymentRollout, CompleteWhenEveryReplicaIsUpdatedAndAvailable) {
+  const auto state = deployment_rollout(deployment(R"({
+    "metadata": {"generation": 5, "annotations": {"deployment.kubernetes.io/revision": "4"}},
+    "spec": {"replicas": 2},
+    "status": {"observedGeneration": 5, "replicas": 2, "updatedReplicas": 2, "availableReplicas": 2}})"));
+  EXPECT_TRUE(state.complete);
+  EXPECT_EQ(state.text, "revision 4, 2 of 2 replicas updated and available");
+}
+
+TEST(DeploymentRollout, SaysWhatIsMissing) {
+  const auto state = deployment_rollout(deployment(R"({
+    "metadata": {"generation": 5, "annotations": {"deployment.kubernetes.io/revision": "4"}},
+    "spec": {"replicas": 2},
+    "status": {"observedGeneration": 5, "replicas": 3, "updatedReplicas": 1, "availableReplicas": 2}})"));
+  EXPECT_FALSE(state.complete);
+  EXPECT_EQ(state.text,
+            "revision 4, rolling out: 1 of 2 updated, 2 of 2 available, 1 old replicas terminating");
+}
+
+TEST(DeploymentRollout, NotYetObservedIsNotComplete) {
+  const auto state = deployment_rollout(deployment(R"({
+    "metadata": {"generation": 6}, "spec": {"replicas": 1},
+    "status": {"observedGeneration": 5, "replicas": 1, "updatedReplicas": 1, "availableReplicas": 1}})"));
+  EXPECT_FALSE(state.complete);
+  EXPECT_EQ(deployment_rollout(deployment(R"({"status": "junk"})")).text,
+            "revision -, rolling out: 0 of 1 updated, 0 of 1 available");
+}
+
+}  // namespace
+}  // namespace rollguard::plugin
