@@ -86,6 +86,9 @@ std::string utc_time(SystemTime time) {
 std::string utc_time(std::optional<SystemTime> time) { return time ? utc_time(*time) : "-"; }
 
 std::string breach(const SloStatus& slo) {
+  // An inconclusive SLO counts as failing past inconclusiveThreshold, but it crossed no bound.
+  if (slo.result == SloResult::Inconclusive)
+    return slo.name + " inconclusive" + (slo.value.empty() ? std::string() : " (" + slo.value + ")");
   const std::string value = slo.value.empty() ? std::string("(no value)") : slo.value;
   const std::string_view threshold = slo.threshold;
   const bool single_bound = threshold.find(" and ") == std::string_view::npos;

@@ -31,7 +31,8 @@ std::string utc_time(SystemTime time);
 std::string utc_time(std::optional<SystemTime> time);
 
 // A failing SLO as its breach: "error-rate 0.31 > 0.05" for a threshold "<= 0.05", "0/2 < 1" for
-// ">= 1"; a threshold of another shape is shown as written ("health HTTP 503, wants HTTP 200").
+// ">= 1"; a threshold of another shape is shown as written ("health HTTP 503, wants HTTP 200"); an
+// inconclusive one as "error-rate inconclusive (no data)".
 std::string breach(const SloStatus& slo);
 
 // "yes" / "no".

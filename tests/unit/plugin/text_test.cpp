@@ -65,17 +65,30 @@ TEST(UtcTime, IsReadableAndSaysUtc) {
 }
 
 TEST(Breach, NegatesASingleBound) {
-  EXPECT_EQ(breach({.name = "error-rate", .value = "0.31", .threshold = "<= 0.05"}),
-            "error-rate 0.31 > 0.05");
-  EXPECT_EQ(breach({.name = "throughput", .value = "3", .threshold = ">= 10"}), "throughput 3 < 10");
+  EXPECT_EQ(
+      breach({.name = "error-rate", .result = SloResult::Fail, .value = "0.31", .threshold = "<= 0.05"}),
+      "error-rate 0.31 > 0.05");
+  EXPECT_EQ(breach({.name = "throughput", .result = SloResult::Fail, .value = "3", .threshold = ">= 10"}),
+            "throughput 3 < 10");
 }
 
 TEST(Breach, ShowsOtherThresholdsAsWritten) {
-  EXPECT_EQ(breach({.name = "band", .value = "7", .threshold = ">= 1 and <= 5"}),
+  EXPECT_EQ(breach({.name = "band", .result = SloResult::Fail, .value = "7", .threshold = ">= 1 and <= 5"}),
             "band 7, wants >= 1 and <= 5");
-  EXPECT_EQ(breach({.name = "health", .value = "HTTP 503", .threshold = "HTTP 200"}),
-            "health HTTP 503, wants HTTP 200");
-  EXPECT_EQ(breach({.name = "check", .value = "", .threshold = ""}), "check (no value)");
+  EXPECT_EQ(
+      breach({.name = "health", .result = SloResult::Fail, .value = "HTTP 503", .threshold = "HTTP 200"}),
+      "health HTTP 503, wants HTTP 200");
+  EXPECT_EQ(breach({.name = "check", .result = SloResult::Fail, .value = "", .threshold = ""}),
+            "check (no value)");
+}
+
+TEST(Breach, AnInconclusiveSloCrossedNoBound) {
+  EXPECT_EQ(breach({.name = "error-rate",
+                    .result = SloResult::Inconclusive,
+                    .value = "no data",
+                    .threshold = "<= 0.05"}),
+            "error-rate inconclusive (no data)");
+  EXPECT_EQ(breach({.name = "health", .result = SloResult::Inconclusive}), "health inconclusive");
 }
 
 TEST(Cells, NeverBlank) {
