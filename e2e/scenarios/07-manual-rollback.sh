@@ -34,6 +34,17 @@ k patch rbp web --type merge -p '{"metadata":{"annotations":{"touched":"yes"}}}'
 sleep 4
 check "the same requestId is not carried out twice (revision still 4, one RolledBack Event)" \
   equals "$(revision_of web) $(count_events RolledBack web)" "4 1"
+# DORA: v2 and v3 were deployments (as status.history has them: v2 may pass unseen when v3 follows
+# at once), v3 failed by the manual rollback (it never failed an evaluation: no time to first
+# failure) and recovered.
+l="namespace=\"$RG_NS\",policy=\"web\""
+seen=$(k get rbp web -o json | python3 -c 'import json,sys; print(sum(1 for e in json.load(sys.stdin)["status"]["history"] if e["type"] == "NewRevision" and e.get("fromRevision", 0) > 0))')
+check "DORA: $seen deployments (status.history), 1 failed (manual), none by rollback" equals \
+  "$(metric_value "$RG_METRICS_URL" "rollguard_deployments_total{$l}") $(metric_value "$RG_METRICS_URL" "rollguard_failed_deployments_total{$l,reason=\"manual\"}") $(metric_value "$RG_METRICS_URL" "rollguard_failed_deployments_total{$l,reason=\"rollback\"}")" \
+  "$seen 1 0"
+check "DORA: detected and recovered once, no first failure" equals \
+  "$(metric_value "$RG_METRICS_URL" "rollguard_time_to_detect_seconds_count{$l}") $(metric_value "$RG_METRICS_URL" "rollguard_failed_deployment_recovery_seconds_count{$l}") [$(metric_value "$RG_METRICS_URL" "rollguard_time_to_first_failure_seconds_count{$l}")]" \
+  "1 1 []"
 
 # A revision that does not exist.
 k patch rbp web --type merge -p '{"spec":{"manualRollback":{"toRevision":42,"requestId":"INC-1002"}}}' >/dev/null

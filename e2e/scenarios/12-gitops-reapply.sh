@@ -3,7 +3,8 @@
 # 2 s for 30 s (kubectl apply, as Argo CD / Flux would). rollguard holds the Deployment
 # (spec.paused), sets Blocked saying which revision was rejected, when and why; there is exactly one
 # rollback and no ping-pong. Counts the pods of the rejected template created by the re-applies.
-# Then a new template (v3) releases the hold.
+# Then a new template (v3) releases the hold. The DORA counters: 2 deployments (v2, v2 again), one
+# failed by the rollback, one blocked; v3 a third.
 #   usage: e2e/scenarios/12-gitops-reapply.sh [BIN_DIR]
 set -uo pipefail
 source "$(dirname "$0")/../lib/harness.sh"
@@ -32,6 +33,15 @@ check "Blocked names the rejected revision 2" grep -qE "\\b2\\b" <<<"$msg"
 check "exactly one rollback: one RolledBack Event, rollguard_rollbacks_total 1" \
   equals "$(count_events RolledBack web) $(rollbacks_total)" "1 1"
 step "a RejectedTemplateHeld Event" '^RejectedTemplateHeld: ' event_list web
+# DORA: v2, then v2 coming back once (15 identical re-applies are one revision) are deployments;
+# the first failed by its rollback, the second by the hold.
+dora() {
+  local l="namespace=\"$RG_NS\",policy=\"web\""
+  echo "$(metric_value "$RG_METRICS_URL" "rollguard_deployments_total{$l}")" \
+    "$(metric_value "$RG_METRICS_URL" "rollguard_failed_deployments_total{$l,reason=\"rollback\"}")" \
+    "$(metric_value "$RG_METRICS_URL" "rollguard_failed_deployments_total{$l,reason=\"blocked\"}")"
+}
+check "DORA: 2 deployments, 1 failed by rollback, 1 blocked" equals "$(dora)" "2 1 1"
 ready_v2=$(k get pods -l "app=web,pod-template-hash=$rejected_hash" -o 'jsonpath={range .items[*]}{.metadata.name}{"\n"}{end}' | grep -c .)
 created=$(recorded pods | awk -v after="$sync_start" -v h="$rejected_hash" '{split($2, f, "|"); if ($1 >= after && f[2] == h) print f[1]}' | sort -u | grep -c .)
 rg_log "revisions after the sync loop: $(k get rs -l app=web -o 'jsonpath={range .items[*]}{.metadata.annotations.deployment\.kubernetes\.io/revision}={.spec.template.spec.containers[0].image}/{.spec.replicas} {end}')"
@@ -44,5 +54,6 @@ eventually 60 "v3 rolls out" '' rollout_available web
 eventually 30 "v3 is verified (phase Verifying or Healthy, revision of v3)" '^(Verifying|Healthy)$' phase_of web
 step "a HoldReleased Event" '^HoldReleased: ' event_list web
 check "still exactly one rollback" equals "$(count_events RolledBack web) $(rollbacks_total)" "1 1"
+check "DORA: v3 is the third deployment, no new failure" equals "$(dora)" "3 1 1"
 timeline
 finish

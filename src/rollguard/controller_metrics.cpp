@@ -8,14 +8,21 @@ namespace {
 
 const prometheus::Histogram::BucketBoundaries& duration_buckets() {
   // Detection is expected within seconds to minutes, recovery within minutes (the runbook's
-  // targets are 2 and 15 minutes).
-  static const prometheus::Histogram::BucketBoundaries buckets{1,   2,   5,   10,  20,   30,  60,
-                                                               120, 300, 600, 900, 1800, 3600};
+  // targets are 2 and 15 minutes); a manual rollback may come hours after the deployment. Status
+  // times are whole seconds, so nothing finer than 1 s.
+  static const prometheus::Histogram::BucketBoundaries buckets{
+      1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 28800, 86400};
   return buckets;
+}
+
+double seconds_between(SystemTime from, SystemTime to) {
+  return std::chrono::duration<double>(to - from).count();
 }
 
 constexpr std::array<const char*, 8> kPhases = {"Healthy",    "Verifying", "Degraded", "RollingBack",
                                                 "RolledBack", "Blocked",   "Paused",   "Invalid"};
+constexpr std::array<FailureReason, 3> kFailureReasons = {FailureReason::Rollback, FailureReason::Manual,
+                                                          FailureReason::Blocked};
 constexpr std::array<SloResult, 3> kResults = {SloResult::Pass, SloResult::Fail, SloResult::Inconclusive};
 
 }  // namespace
@@ -24,8 +31,12 @@ struct ControllerMetrics::PolicySeries {
   std::map<std::string, prometheus::Counter*> rollbacks;  // by reason
   prometheus::Counter* failures = nullptr;
   prometheus::Counter* dry_runs = nullptr;
+  prometheus::Counter* deployments = nullptr;
+  std::map<std::string, prometheus::Counter*> failed_deployments;  // by reason
+  prometheus::Histogram* first_failure = nullptr;
   prometheus::Histogram* detect = nullptr;
   prometheus::Histogram* recover = nullptr;
+  prometheus::Histogram* deployment_recovery = nullptr;
   std::map<std::string, prometheus::Gauge*> slo_values;
   std::map<std::string, std::array<prometheus::Gauge*, 3>> slo_status;
   std::map<std::string, prometheus::Gauge*> phases;
@@ -44,14 +55,33 @@ ControllerMetrics::ControllerMetrics(prometheus::Registry& registry)
                     .Name("rollguard_dry_run_rollbacks_total")
                     .Help("Rollbacks decided but not made (rollback.mode DryRun)")
                     .Register(registry)),
+      deployments_(prometheus::BuildCounter()
+                       .Name("rollguard_deployments_total")
+                       .Help("Deployments observed: new revisions rolled out by people (not rollguard's "
+                             "rollbacks, not the last known good coming back)")
+                       .Register(registry)),
+      failed_deployments_(prometheus::BuildCounter()
+                              .Name("rollguard_failed_deployments_total")
+                              .Help("Deployments that needed immediate intervention, by reason (rollback, "
+                                    "manual, blocked)")
+                              .Register(registry)),
+      first_failure_(prometheus::BuildHistogram()
+                         .Name("rollguard_time_to_first_failure_seconds")
+                         .Help("From a failed deployment to its first failing evaluation")
+                         .Register(registry)),
       detect_(prometheus::BuildHistogram()
                   .Name("rollguard_time_to_detect_seconds")
-                  .Help("From a new revision's rollout to the decision to roll it back")
+                  .Help("From a failed deployment to the decision to roll it back")
                   .Register(registry)),
       recover_(prometheus::BuildHistogram()
                    .Name("rollguard_time_to_recover_seconds")
                    .Help("From the rollback decision to the rolled-back revision being fully available")
                    .Register(registry)),
+      deployment_recovery_(prometheus::BuildHistogram()
+                               .Name("rollguard_failed_deployment_recovery_seconds")
+                               .Help("From a failed deployment to recovered (the rolled-back revision fully "
+                                     "available)")
+                               .Register(registry)),
       slo_value_(prometheus::BuildGauge()
                      .Name("rollguard_slo_value")
                      .Help("Last measured value of an SLO (when it has a number)")
@@ -98,16 +128,42 @@ void ControllerMetrics::dry_run_rollback(const std::string& ns, const std::strin
   s.dry_runs->Increment();
 }
 
-void ControllerMetrics::time_to_detect(const std::string& ns, const std::string& policy, double seconds) {
-  auto& s = series(ns, policy);
-  if (!s.detect) s.detect = &detect_.Add({{"namespace", ns}, {"policy", policy}}, duration_buckets());
-  s.detect->Observe(seconds);
+void ControllerMetrics::observe(prometheus::Family<prometheus::Histogram>& family,
+                                prometheus::Histogram*& histogram, const std::string& ns,
+                                const std::string& policy, double seconds) {
+  if (!histogram) histogram = &family.Add({{"namespace", ns}, {"policy", policy}}, duration_buckets());
+  histogram->Observe(seconds);
 }
 
-void ControllerMetrics::time_to_recover(const std::string& ns, const std::string& policy, double seconds) {
+void ControllerMetrics::dora_counters(PolicySeries& s, const std::string& ns, const std::string& policy) {
+  if (s.deployments) return;
+  s.deployments = &deployments_.Add({{"namespace", ns}, {"policy", policy}});
+  for (auto reason : kFailureReasons) {
+    s.failed_deployments[to_string(reason)] =
+        &failed_deployments_.Add({{"namespace", ns}, {"policy", policy}, {"reason", to_string(reason)}});
+  }
+}
+
+void ControllerMetrics::dora(const std::string& ns, const std::string& policy, const DoraFigures& figures) {
   auto& s = series(ns, policy);
-  if (!s.recover) s.recover = &recover_.Add({{"namespace", ns}, {"policy", policy}}, duration_buckets());
-  s.recover->Observe(seconds);
+  dora_counters(s, ns, policy);
+  s.deployments->Increment(static_cast<double>(figures.deployments.size()));
+  for (auto& failed : figures.failed) {
+    s.failed_deployments.at(to_string(failed.reason))->Increment();
+    if (failed.reason == FailureReason::Blocked) continue;  // held on sight: nothing was detected
+    if (failed.first_failure_at) {
+      observe(first_failure_, s.first_failure, ns, policy,
+              seconds_between(failed.deployed_at, *failed.first_failure_at));
+    }
+    observe(detect_, s.detect, ns, policy, seconds_between(failed.deployed_at, failed.decided_at));
+  }
+  if (auto& recovery = figures.recovery) {
+    observe(recover_, s.recover, ns, policy, seconds_between(recovery->decided_at, recovery->recovered_at));
+    if (recovery->deployed_at) {
+      observe(deployment_recovery_, s.deployment_recovery, ns, policy,
+              seconds_between(*recovery->deployed_at, recovery->recovered_at));
+    }
+  }
 }
 
 void ControllerMetrics::measurement(const std::string& ns, const std::string& policy, const Measurement& m) {
@@ -131,6 +187,9 @@ void ControllerMetrics::measurement(const std::string& ns, const std::string& po
 
 void ControllerMetrics::phase(const std::string& ns, const std::string& policy, const std::string& phase) {
   auto& s = series(ns, policy);
+  // Every reconcile sets the phase, so the policy's DORA counters exist at 0 from its first one: a
+  // counter that appears at 1 is no increase() to Prometheus, and the first deployment would be lost.
+  dora_counters(s, ns, policy);
   if (s.phases.empty()) {
     for (auto* p : kPhases) s.phases[p] = &phase_.Add({{"namespace", ns}, {"policy", policy}, {"phase", p}});
   }
@@ -148,8 +207,12 @@ void ControllerMetrics::forget(const std::string& ns, const std::string& policy)
   for (auto& [reason, c] : s.rollbacks) rollbacks_.Remove(c);
   if (s.failures) rollback_failures_.Remove(s.failures);
   if (s.dry_runs) dry_runs_.Remove(s.dry_runs);
+  if (s.deployments) deployments_.Remove(s.deployments);
+  for (auto& [reason, c] : s.failed_deployments) failed_deployments_.Remove(c);
+  if (s.first_failure) first_failure_.Remove(s.first_failure);
   if (s.detect) detect_.Remove(s.detect);
   if (s.recover) recover_.Remove(s.recover);
+  if (s.deployment_recovery) deployment_recovery_.Remove(s.deployment_recovery);
   for (auto& [slo, g] : s.slo_values) slo_value_.Remove(g);
   for (auto& [slo, gauges] : s.slo_status) {
     for (auto* g : gauges) slo_status_.Remove(g);

@@ -73,6 +73,8 @@ bool on_new_template(Step& step) {
   auto& s = step.s();
   const auto& tmpl = step.current_template();
   const auto revision = step.obs.current_revision;
+  // The revision it replaces (0: the first template this policy sees, deployed before it watched).
+  const auto replaced = s.current_revision;
   s.current_template_hash = tmpl;
   s.current_revision = revision;
   s.current_pod_template_hash = step.obs.current_pod_template_hash;
@@ -121,7 +123,7 @@ bool on_new_template(Step& step) {
   std::string message =
       "verifying revision " + revision_text(revision) + " (template " + short_hash(tmpl) + ")";
   step.event(EventType::Normal, "Verifying", message);
-  step.history("NewRevision", message, 0, revision);
+  step.history("NewRevision", message, replaced, revision);
   return false;
 }
 
@@ -202,6 +204,7 @@ Decision decide(const Policy& policy, const std::optional<Observation>& observat
   }
   decision::resume_if_released(step);
   if (decision::resolve_pending_rollback(step)) return finish(step);
+  decision::note_recovery(step);
   if (decision::handle_manual_rollback(step)) return finish(step);
   if (step.current_template() != s.current_template_hash) {
     if (decision::on_new_template(step)) return finish(step);

@@ -26,6 +26,7 @@ void confirm(Step& step, const PendingRollback& pending) {
                                      {},
                                      std::nullopt,
                                      pending.started_at,
+                                     std::nullopt,
                                      std::nullopt};
   }
   s.last_rollback->completed_at = step.now;
@@ -119,6 +120,7 @@ void start_rollback(Step& step, const ReplicaSetInfo& target, RollbackReason rea
                                    failing_results(s),
                                    s.failing_since.value_or(step.now),
                                    step.now,
+                                   std::nullopt,
                                    std::nullopt};
   // Remembered at intent time: should the controller die right after the patch, GitOps re-applying
   // this template must still find it rejected.
@@ -128,6 +130,13 @@ void start_rollback(Step& step, const ReplicaSetInfo& target, RollbackReason rea
   s.message = "rolling back " + arrow(from, target.revision);
   step.event(EventType::Warning, "RollingBack", message);
   step.history("RollbackStarted", message, from, target.revision);
+}
+
+void note_recovery(Step& step) {
+  auto& last = step.s().last_rollback;
+  if (!last || !last->completed_at || last->recovered_at) return;
+  if (last->to_template_hash != step.current_template() || !step.obs.rollout_complete()) return;
+  last->recovered_at = step.now;
 }
 
 bool resolve_pending_rollback(Step& step) {

@@ -45,6 +45,8 @@ void evaluate(Step& step);
 // decide_rollback.cpp
 // A pending intent: confirmed, re-issued or superseded. Returns true when the decision is complete.
 bool resolve_pending_rollback(Step& step);
+// The restored template of the last rollback runs with its rollout complete: recoveredAt, once.
+void note_recovery(Step& step);
 // spec.manualRollback with a new requestId. Returns true when the decision is complete.
 bool handle_manual_rollback(Step& step);
 // A breach on a revision that is not last known good: roll back, or say why not.

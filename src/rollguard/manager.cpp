@@ -21,8 +21,8 @@
 #include "runtime/event_writer_client.hpp"
 #include "runtime/health_server.hpp"
 #include "runtime/leader_elector.hpp"
-#include "runtime/lease_lock.hpp"
 #include "runtime/leadership.hpp"
+#include "runtime/lease_lock.hpp"
 #include "runtime/metrics.hpp"
 
 namespace rollguard {
@@ -143,6 +143,8 @@ int run_manager(const ManagerOptions& options) {
   // workers run only while it leads.
   auto leadership = elector ? runtime::LeadershipGuard() : runtime::LeadershipGuard::always();
   auto may_write = [leadership] { return leadership.is_leader(); };
+  auto leading_metric = runtime::prometheus_leader_metric(*registry, options.leader_election_id);
+  leading_metric(!elector);
 
   runtime::EventRecorderOptions event_options;
   event_options.reporting_instance = identity;
@@ -230,8 +232,12 @@ int run_manager(const ManagerOptions& options) {
     // The controller waits for the guard to lead before its workers take keys, so it starts now.
     start_controller();
     runtime::LeaderCallbacks callbacks;
-    callbacks.on_started_leading = [&] { spdlog::info("leading as {}", identity); };
+    callbacks.on_started_leading = [&] {
+      leading_metric(true);
+      spdlog::info("leading as {}", identity);
+    };
     callbacks.on_stopped_leading = [&] {
+      leading_metric(false);
       // Workers stop taking keys at once; the leadership guard already refuses writes.
       controller.shut_down();
       if (!stopping) {

@@ -10,6 +10,7 @@
 #include "rollguard/controller_metrics.hpp"
 #include "rollguard/decide.hpp"
 #include "rollguard/deployment_slo.hpp"
+#include "rollguard/dora.hpp"
 #include "rollguard/measure/evaluator.hpp"
 #include "rollguard/observation.hpp"
 #include "rollguard/rollback_patch.hpp"
@@ -42,10 +43,6 @@ std::vector<const json::object*> pointers(const std::vector<runtime::ObjectPtr>&
 
 bool stale(const kube::Error& error) { return error.is_conflict() || error.is_invalid(); }
 
-double seconds_between(SystemTime from, SystemTime to) {
-  return std::chrono::duration<double>(to - from).count();
-}
-
 Measurement inconclusive(const Slo& slo, std::string message, SystemTime now) {
   Measurement m;
   m.slo = slo.name;
@@ -65,9 +62,8 @@ struct PolicyReconciler::Memory {
   runtime::Clock::time_point measured_at{};
   bool measured_once = false;
   bool needs_measurements = true;
-  std::optional<SystemTime> recovery_recorded_for;  // lastRollback.startedAt already counted
-  std::string patched_resource_version;             // of the Deployment our last patch applied to
-  std::int64_t in_flux_generation = 0;              // Deployment generation not yet observed
+  std::string patched_resource_version;  // of the Deployment our last patch applied to
+  std::int64_t in_flux_generation = 0;   // Deployment generation not yet observed
   runtime::Clock::time_point in_flux_since{};
 };
 
@@ -236,6 +232,9 @@ asio::awaitable<ReconcileResult> PolicyReconciler::operator()(runtime::Request r
       if (stale(written.error())) co_return Action::requeue(kStaleRetry);
       co_return ReconcileError::transient("status of " + key + ": " + written.error().describe());
     }
+    // Counted from what the written status newly holds: a decision re-run after a failed write
+    // counts nothing twice.
+    metrics_->dora(request.ns, request.name, dora_figures(previous, decision.status));
   }
 
   // The Events of this decision go out with its status, before the action: an action whose
@@ -256,10 +255,6 @@ asio::awaitable<ReconcileResult> PolicyReconciler::operator()(runtime::Request r
       if (acted && *acted) memory.patched_resource_version = decision.rollback->expected_resource_version;
       if (!acted) co_return acted.error();
       if (!*acted) co_return Action::requeue(kStaleRetry);
-      if (decision.status.verifying_since) {
-        metrics_->time_to_detect(request.ns, request.name,
-                                 seconds_between(*decision.status.verifying_since, now));
-      }
     }
   } else if (decision.hold && deployment) {
     const auto patch = hold_patch(*deployment, decision.hold->message, key);
@@ -271,14 +266,6 @@ asio::awaitable<ReconcileResult> PolicyReconciler::operator()(runtime::Request r
     auto released = co_await patch_deployment(*deployment, patch, "release");
     if (!released) co_return released.error();
     if (!*released) co_return Action::requeue(kStaleRetry);
-  }
-
-  // Time to recover: from the rollback's start to the restored revision fully available.
-  if (auto& last = decision.status.last_rollback; last && last->started_at && last->completed_at &&
-                                                  observation && observation->rollout_complete() &&
-                                                  memory.recovery_recorded_for != last->started_at) {
-    memory.recovery_recorded_for = last->started_at;
-    metrics_->time_to_recover(request.ns, request.name, seconds_between(*last->started_at, now));
   }
 
   if (decision.requeue_after.count() > 0) co_return Action::requeue(decision.requeue_after);

@@ -114,6 +114,7 @@ json::object rollback_to_json(const RollbackRecord& r) {
   put(o, "detectedAt", r.detected_at);
   put(o, "startedAt", r.started_at);
   put(o, "completedAt", r.completed_at);
+  put(o, "recoveredAt", r.recovered_at);
   return o;
 }
 
@@ -130,6 +131,7 @@ RollbackRecord rollback_from_json(const json::object& o) {
   r.detected_at = time_at(o, "detectedAt");
   r.started_at = time_at(o, "startedAt");
   r.completed_at = time_at(o, "completedAt");
+  r.recovered_at = time_at(o, "recoveredAt");
   return r;
 }
 

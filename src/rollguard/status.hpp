@@ -64,6 +64,9 @@ struct RollbackRecord {
   std::optional<SystemTime> detected_at;   // first failing evaluation
   std::optional<SystemTime> started_at;    // intent recorded
   std::optional<SystemTime> completed_at;  // restored template observed on the Deployment
+  // The restored template's rollout complete (every replica updated and available): the end of the
+  // incident, in status so that the recovery is counted once, also across restarts.
+  std::optional<SystemTime> recovered_at;
   friend bool operator==(const RollbackRecord&, const RollbackRecord&) = default;
 };
 

@@ -99,6 +99,15 @@ WatcherObserver watcher_observer(WatcherMetrics metrics, WatcherObserver then) {
   return out;
 }
 
+std::function<void(bool)> prometheus_leader_metric(prometheus::Registry& registry, const std::string& lease) {
+  auto& gauge = prometheus::BuildGauge()
+                    .Name("leader_election_master_status")
+                    .Help("1 while this process is the leader of the Lease `name`, 0 otherwise")
+                    .Register(registry)
+                    .Add({{"name", lease}});
+  return [&gauge](bool leading) { gauge.Set(leading ? 1 : 0); };
+}
+
 ReconcileMetrics prometheus_reconcile_metrics(prometheus::Registry& registry, const std::string& controller) {
   auto& totals = prometheus::BuildCounter()
                      .Name("controller_runtime_reconcile_total")

@@ -9,8 +9,11 @@
 //                                  prometheus_reconcile_metrics -> ControllerOptions::metrics
 //   rollguard_watcher_relists_total, _watch_restarts_total, _errors_total, _events_total{resource}
 //                                  prometheus_watcher_metrics -> watcher_observer() -> run_watcher
+//   leader_election_master_status{name}
+//                                  prometheus_leader_metric -> the leader callbacks
 #include <prometheus/registry.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -37,6 +40,10 @@ struct WatcherMetrics {
 WatcherMetrics prometheus_watcher_metrics(prometheus::Registry& registry, const std::string& resource);
 // An observer that updates metrics, then calls the hooks of `then` (for logs).
 WatcherObserver watcher_observer(WatcherMetrics metrics, WatcherObserver then = {});
+
+// leader_election_master_status{name=lease}, as client-go names it: 1 while this process leads, 0
+// before and after (a process without election leads from the start). Returns its setter.
+std::function<void(bool)> prometheus_leader_metric(prometheus::Registry& registry, const std::string& lease);
 
 // Renders the registry in the Prometheus text exposition format (version 0.0.4).
 std::string serialize_metrics(const prometheus::Registry& registry);

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 #include <prometheus/registry.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "rollguard/controller_metrics.hpp"
 #include "rollguard/logging.hpp"
 #include "rollguard/manager.hpp"
@@ -86,6 +89,67 @@ TEST(ControllerMetrics, SeriesOfADeletedPolicyAreRemoved) {
   EXPECT_EQ(text.find(R"(policy="api")"), std::string::npos) << text;
   EXPECT_NE(text.find(R"(rollguard_policy_phase{namespace="prod",phase="Healthy",policy="web"} 1)"),
             std::string::npos);
+}
+
+TEST(ControllerMetrics, DoraCountersStartAtZeroAndHistogramsObserveSeconds) {
+  prometheus::Registry registry;
+  ControllerMetrics metrics(registry);
+  metrics.phase("prod", "api", "Healthy");
+  auto text = runtime::serialize_metrics(registry);
+  EXPECT_NE(text.find(R"(rollguard_deployments_total{namespace="prod",policy="api"} 0)"), std::string::npos)
+      << text;
+  for (const char* reason : {"rollback", "manual", "blocked"}) {
+    EXPECT_NE(text.find(std::string(
+                            R"(rollguard_failed_deployments_total{namespace="prod",policy="api",reason=")") +
+                        reason + R"("} 0)"),
+              std::string::npos)
+        << reason;
+  }
+  const SystemTime t0{};
+  using std::chrono::seconds;
+  DoraFigures figures;
+  figures.deployments = {3};
+  figures.failed = {{3, FailureReason::Rollback, t0, t0 + seconds(40), t0 + seconds(20)},
+                    {4, FailureReason::Blocked, t0, t0, std::nullopt}};
+  figures.recovery = Recovery{3, t0 + seconds(40), t0 + seconds(70), t0};
+  metrics.dora("prod", "api", figures);
+  metrics.dora("prod", "api", DoraFigures{});
+  text = runtime::serialize_metrics(registry);
+  for (
+      const char* sample : {
+          R"(rollguard_deployments_total{namespace="prod",policy="api"} 1)",
+          R"(rollguard_failed_deployments_total{namespace="prod",policy="api",reason="rollback"} 1)",
+          R"(rollguard_failed_deployments_total{namespace="prod",policy="api",reason="blocked"} 1)",
+          R"(rollguard_time_to_first_failure_seconds_sum{namespace="prod",policy="api"} 20)",
+          R"(rollguard_time_to_detect_seconds_count{namespace="prod",policy="api"} 1)",
+          R"(rollguard_time_to_detect_seconds_sum{namespace="prod",policy="api"} 40)",
+          R"(rollguard_time_to_recover_seconds_sum{namespace="prod",policy="api"} 30)",
+          R"(rollguard_failed_deployment_recovery_seconds_sum{namespace="prod",policy="api"} 70)",
+          R"(rollguard_failed_deployment_recovery_seconds_bucket{namespace="prod",policy="api",le="86400"} 1)",
+      }) {
+    EXPECT_NE(text.find(sample), std::string::npos) << sample << "\n" << text;
+  }
+  metrics.forget("prod", "api");
+  EXPECT_EQ(runtime::serialize_metrics(registry).find(R"(policy="api")"), std::string::npos);
+}
+
+// Every metric family the controller registers has its row in docs/observability.md.
+TEST(ControllerMetrics, EveryMetricIsDocumented) {
+  prometheus::Registry registry;
+  ControllerMetrics metrics(registry);
+  metrics.phase("prod", "api", "Healthy");
+  [[maybe_unused]] auto queue = runtime::prometheus_queue_metrics(registry, "rollbackpolicy");
+  [[maybe_unused]] auto reconcile = runtime::prometheus_reconcile_metrics(registry, "rollbackpolicy");
+  [[maybe_unused]] auto watcher = runtime::prometheus_watcher_metrics(registry, "deployments");
+  [[maybe_unused]] auto leader = runtime::prometheus_leader_metric(registry, "rollguard-controller");
+  std::ifstream file(std::string(ROLLGUARD_SOURCE_TREE) + "/docs/observability.md");
+  std::stringstream docs;
+  docs << file.rdbuf();
+  ASSERT_FALSE(docs.str().empty());
+  for (auto& family : registry.Collect()) {
+    EXPECT_NE(docs.str().find("`" + family.name + "`"), std::string::npos)
+        << family.name << " is not documented";
+  }
 }
 
 }  // namespace

@@ -118,7 +118,7 @@ PolicyStatus every_status_field() {
   s.verifying_since = s.healthy_since = s.failing_since = t;
   SloStatus slo{"a", SloResult::Fail, "1", "<= 0", "m", t, t};
   s.slos = {slo};
-  s.last_rollback = RollbackRecord{2, 1, "x", "y", "Manual", "m", "INC", {slo}, t, t, t};
+  s.last_rollback = RollbackRecord{2, 1, "x", "y", "Manual", "m", "INC", {slo}, t, t, t, t};
   s.pending_rollback = PendingRollback{2, 1, "x", "y", "rs", "1", "Manual", "INC", t};
   s.last_dry_run = DryRunRecord{2, 1, "x", "m", t};
   s.hold = Hold{"x", 3, 2, t, "r", true};

@@ -43,7 +43,8 @@ PolicyStatus full_status() {
                                    s.slos,
                                    at("2026-12-01T10:00:20Z"),
                                    at("2026-12-01T10:00:40Z"),
-                                   at("2026-12-01T10:00:50Z")};
+                                   at("2026-12-01T10:00:50Z"),
+                                   at("2026-12-01T10:01:05Z")};
   s.pending_rollback = PendingRollback{
       7, 6, "bbbb", "aaaa", "api-5d8f", "12345", "Manual", "INC-1", at("2026-12-01T10:00:40Z")};
   s.last_dry_run = DryRunRecord{7, 6, "bbbb", "would roll back", at("2026-12-01T10:00:40Z")};
