@@ -137,7 +137,10 @@ void record_notifications(Step& step) {
   notify::prune_receivers(n, step.policy);
   for (auto& [event, entry] : transitions(step)) {
     if (event == NotificationEvent::Recovered) {
-      entry.incident_since = n.incident ? std::optional(n.incident->since) : std::nullopt;
+      if (n.incident) {
+        entry.incident_since = n.incident->since;
+        entry.incident_severity = n.incident->severity;
+      }
       n.incident.reset();
     } else {
       if (!n.incident) n.incident = Incident{step.now, entry.deployment, entry.severity, "", "", ""};
@@ -145,6 +148,7 @@ void record_notifications(Step& step) {
       n.incident->text = notify::text_of(entry, step.policy.ns);
       n.incident->message = entry.message;
       entry.incident_since = n.incident->since;
+      entry.incident_severity = n.incident->severity;
     }
     entry.key = notify::idempotency_key(step.policy.uid, entry.event, entry.revision, entry.time);
     entry.receivers = notify::receivers_for(step.policy, entry.event);

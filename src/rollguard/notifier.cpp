@@ -4,6 +4,7 @@
 #include <prometheus/family.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -36,6 +37,7 @@ struct Job {
   int attempts = 0;
   bool repost = false;
   std::string id() const { return policy_key + "|" + key + "|" + receiver.name; }
+  std::string lane() const { return policy_key + "|" + receiver.name; }
 };
 
 struct Outcome {
@@ -67,6 +69,7 @@ struct Notifier::State {
   runtime::Notifier wake;
   runtime::Latch stopped;
   std::set<std::string> active;  // Job::id of everything queued, in flight or waiting to retry
+  std::set<std::string> busy;    // Job::lane of the attempts in flight
   std::map<std::string, std::set<std::pair<std::string, std::string>>>
       confirmed;  // policy -> (key, receiver)
   std::map<std::string, OpenIncident> incidents;
@@ -155,6 +158,13 @@ asio::awaitable<void> deliver(std::shared_ptr<State> state, const Job& queued) {
   using namespace asio::experimental::awaitable_operators;
   Job job = queued;
   ++job.attempts;
+  if (job.receiver.kind == ReceiverKind::Alertmanager && job.event != "Recovered" &&
+      !state->incidents.contains(job.policy_key)) {
+    // The incident closed meanwhile: a late firing post would bring the resolved alert back.
+    state->count(job.receiver.name, job.event, "superseded");
+    finish(state, job);
+    co_return;
+  }
   auto attempted = co_await (attempt(state, job) || state->stopped.wait());
   if (attempted.index() != 0) co_return;  // stopping: the entry stays in the outbox
   const auto outcome = std::get<0>(attempted);
@@ -189,16 +199,23 @@ asio::awaitable<void> deliver(std::shared_ptr<State> state, const Job& queued) {
   finish(state, job);  // given up: confirmed so that it leaves the outbox
 }
 
+// One attempt at a time per receiver of a policy: a receiver that hangs holds one worker (for its
+// timeout), never all of them, so the others' deliveries go on.
 asio::awaitable<void> worker(std::shared_ptr<State> state) {
   while (!state->stopped.is_open()) {
-    if (state->queue.empty()) {
+    auto next = std::find_if(state->queue.begin(), state->queue.end(),
+                             [&](const Job& j) { return !state->busy.contains(j.lane()); });
+    if (next == state->queue.end()) {
       using namespace asio::experimental::awaitable_operators;
       co_await (state->wake.wait() || state->stopped.wait());
       continue;
     }
-    const Job job = std::move(state->queue.front());
-    state->queue.pop_front();
+    const Job job = std::move(*next);
+    state->queue.erase(next);
+    state->busy.insert(job.lane());
     co_await deliver(state, job);
+    state->busy.erase(job.lane());
+    state->wake.notify_all();  // a job of this receiver may be waiting
   }
 }
 

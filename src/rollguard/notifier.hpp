@@ -12,7 +12,8 @@
 //     receivers deduplicate on the idempotency key)
 //   - while a policy's incident is open, its Alertmanager alert is re-posted every kAlertRepeat
 // URLs come from Secrets and are never logged: logs name the policy and the receiver.
-// Metrics: rollguard_notifications_total{receiver,event,result} (delivered, retried, failed, deferred).
+// Metrics: rollguard_notifications_total{receiver,event,result} (delivered, retried, failed, deferred,
+// superseded: an Alertmanager firing post not sent because the incident closed meanwhile).
 #include <prometheus/registry.h>
 
 #include <boost/asio/any_io_executor.hpp>

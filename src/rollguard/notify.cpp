@@ -145,7 +145,7 @@ Alert alert_of(const OutboxEntry& entry, std::string_view policy, std::string_vi
   return Alert{std::string(policy),
                std::string(ns),
                entry.deployment,
-               entry.severity,
+               entry.incident_severity.empty() ? entry.severity : entry.incident_severity,
                text_of(entry, ns),
                entry.message,
                entry.incident_since.value_or(entry.time)};

@@ -42,7 +42,8 @@ std::string text_of(const OutboxEntry& entry, std::string_view ns);
 boost::json::object webhook_payload(const OutboxEntry& entry, std::string_view policy, std::string_view ns);
 
 // One alert of the policy's incident. Its labels are its identity in Alertmanager, so they do not
-// change while the incident lasts (severity is the opening one); annotations carry the latest line.
+// change while the incident lasts (severity is the incident's opening one, also for the Recovered
+// that resolves it); annotations carry the latest line.
 struct Alert {
   std::string policy;
   std::string ns;

@@ -246,6 +246,7 @@ json::object outbox_to_json(const OutboxEntry& e) {
   put(o, "startedAt", e.started_at);
   put(o, "completedAt", e.completed_at);
   put(o, "incidentSince", e.incident_since);
+  put(o, "incidentSeverity", e.incident_severity);
   o["receivers"] = strings_to_json(e.receivers);
   return o;
 }
@@ -268,6 +269,7 @@ std::optional<OutboxEntry> outbox_from_json(const json::object& o) {
   e.started_at = time_at(o, "startedAt");
   e.completed_at = time_at(o, "completedAt");
   e.incident_since = time_at(o, "incidentSince");
+  e.incident_severity = string_at(o, "incidentSeverity");
   e.receivers = strings_from_json(array_at(o, "receivers"), kMaxOutbox);
   // Without a key it cannot be deduplicated, without receivers there is nobody to send it to.
   if (e.key.empty() || e.event.empty() || e.receivers.empty()) return std::nullopt;

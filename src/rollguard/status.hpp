@@ -146,8 +146,10 @@ struct OutboxEntry {
   std::optional<SystemTime> detected_at;
   std::optional<SystemTime> started_at;
   std::optional<SystemTime> completed_at;
-  std::optional<SystemTime>
-      incident_since;                  // the incident this belongs to (an Alertmanager alert's startsAt)
+  // The incident this belongs to: its start (an Alertmanager alert's startsAt) and its opening
+  // severity (the alert's severity label).
+  std::optional<SystemTime> incident_since;
+  std::string incident_severity;
   std::vector<std::string> receivers;  // not yet confirmed
   friend bool operator==(const OutboxEntry&, const OutboxEntry&) = default;
 };

@@ -107,6 +107,12 @@ TEST(NotifyDecide, EachTransitionOnceThenRecoveredAfterTheStabilizationWindow) {
   h.keep(pass(), minutes(1));
   EXPECT_EQ(h.stored.notifications.outbox.back().event, "Recovered");
   EXPECT_EQ(h.stored.notifications.outbox.back().incident_since, incident_since);
+  EXPECT_EQ(h.stored.notifications.outbox.back().severity, "info");
+  // Its alert resolves the incident's alert: the same labels, the opening severity included.
+  auto resolved = notify::alert_of(h.stored.notifications.outbox.back(), "api-rbp", "prod");
+  auto opened = notify::alert_of(h.stored.notifications.outbox.front(), "api-rbp", "prod");
+  EXPECT_EQ(notify::alertmanager_body(resolved, h.now, true)[0].at("labels"),
+            notify::alertmanager_body(opened, h.now, false)[0].at("labels"));
   EXPECT_FALSE(h.stored.notifications.incident);
   EXPECT_EQ(h.stored.phase, Phase::RolledBack);  // the phase stays: a person should look
   // Nothing more while it stays healthy.
