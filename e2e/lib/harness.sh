@@ -452,16 +452,18 @@ YAML
   rg_await_ready Alertmanager "$RG_AM_URL/-/ready" "$rg_work/alertmanager.log"
   export RG_AM_URL
 }
-# am_alerts POLICY: the alerts Alertmanager serves (GET /api/v2/alerts) for the policy, one line
-# each: "STATE alertname=.. severity=.. deployment=.. startsAt=.. | summary".
+# am_alerts POLICY [FIELD]: the alerts Alertmanager serves (GET /api/v2/alerts) for the policy, one
+# line each: "STATE alertname=.. severity=.. deployment=.. startsAt=.. | summary", or that field of
+# each (updatedAt, endsAt, ...).
 am_alerts() {
   curl -sf --max-time 5 -G "$RG_AM_URL/api/v2/alerts" --data-urlencode "filter=policy=\"$1\"" |
     python3 -c 'import json,sys
 for a in json.load(sys.stdin):
     l = a["labels"]
+    if len(sys.argv) > 1: print(a.get(sys.argv[1], "")); continue
     print("%s alertname=%s severity=%s deployment=%s namespace=%s startsAt=%s | %s" % (a["status"]["state"],
           l.get("alertname"), l.get("severity"), l.get("deployment"), l.get("namespace"), a.get("startsAt"),
-          a.get("annotations", {}).get("summary", "")))'
+          a.get("annotations", {}).get("summary", "")))' ${2:+"$2"}
 }
 
 # --- workloads and policies ------------------------------------------------------------------------

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Scenario 17: Alertmanager as a receiver, Debian's real prometheus-alertmanager. v2 breaches its
 # error-rate SLO and is rolled back; Alertmanager shows the RollguardRollback alert (labels policy,
-# namespace, deployment, severity) while the Deployment runs the restored revision, and the alert is
-# resolved (gone from GET /api/v2/alerts) once the restored revision met its SLOs for the
-# stabilization window (Recovered).
+# namespace, deployment, severity) while the Deployment runs the restored revision, re-posted every
+# 2 s (--alert-repeat 2) so it never expires meanwhile, and the alert is resolved (gone from GET
+# /api/v2/alerts) once the restored revision met its SLOs for the stabilization window (Recovered).
 #   usage: e2e/scenarios/17-alertmanager.sh [BIN_DIR]
 set -uo pipefail
 source "$(dirname "$0")/../lib/harness.sh"
@@ -11,7 +11,7 @@ harness_init alertmanager "$@"
 real_cluster && skip "runs its Alertmanager on this machine's loopback"
 harness_start
 start_alertmanager
-start_controller
+start_controller --alert-repeat 2
 # A longer window than the other scenarios: the time the alert stays after the rollback.
 export RG_STABILIZATION=10s
 notifications="  notifications:
@@ -38,6 +38,16 @@ eventually 10 "its summary is the latest event's line" "rolled back 2 → 1 in $
 rg_log "alert while rolled back: $(am_alerts web)"
 check "exactly one alert for the policy" equals "$(am_alerts web | wc -l)" 1
 check "phase RolledBack" equals "$(phase_of web)" RolledBack
+updated=$(am_alerts web updatedAt)
+sleep 3
+check "re-posted while it lasts (updatedAt moved: $updated -> $(am_alerts web updatedAt))" \
+  bash -c "[[ -n '$updated' && '$(am_alerts web updatedAt)' != '$updated' ]]"
+check "still one alert, its endsAt within 4 re-posts (8 s)" python3 - "$(am_alerts web endsAt)" <<'PY'
+import sys, time
+from datetime import datetime
+ends = [datetime.fromisoformat(e.replace("Z", "+00:00")).timestamp() for e in sys.argv[1].split()]
+sys.exit(0 if len(ends) == 1 and 0 < ends[0] - time.time() <= 9 else "endsAt %s" % sys.argv[1])
+PY
 check "the incident is open in status" bash -c "[[ -n \$(kubectl --kubeconfig $KUBECONFIG_FILE -n $RG_NS get rbp/web -o jsonpath='{.status.notifications.incident.since}') ]]"
 
 must_wait "the alert resolved (gone from /api/v2/alerts)" 90 alert_gone

@@ -150,7 +150,9 @@ int run_manager(const ManagerOptions& options) {
   event_options.leadership = leadership;
   runtime::EventRecorder events(runtime::client_event_writer(*client), clock, event_options);
 
-  auto notifier = std::make_shared<Notifier>(io.get_executor(), *client, clock, *registry);
+  NotifierOptions notifier_options;
+  notifier_options.alert_repeat = std::chrono::seconds(options.alert_repeat_seconds);
+  auto notifier = std::make_shared<Notifier>(io.get_executor(), *client, clock, *registry, notifier_options);
   ReconcilerContext context{.client = *client,
                             .cluster = &cache,
                             .events = &events,

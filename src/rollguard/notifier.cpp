@@ -229,7 +229,8 @@ asio::awaitable<void> repost_alerts(std::shared_ptr<State> state) {
     const auto now = clock->system_now();
     for (auto& [policy_key, open] : state->incidents) {
       const auto alert = notify::alert_of(open.incident, open.policy, open.ns);
-      const auto body = json::serialize(notify::alertmanager_body(alert, now, false));
+      const auto repeat = std::chrono::duration_cast<Duration>(state->options.alert_repeat);
+      const auto body = json::serialize(notify::alertmanager_body(alert, now, false, repeat));
       for (auto& receiver : open.alertmanagers) {
         Job job{policy_key, open.ns, open.policy, receiver, "", open.incident.event, body, 0, true};
         if (!state->active.contains(job.id())) state->push(std::move(job));
@@ -295,7 +296,9 @@ void Notifier::sync(const Policy& policy, const NotificationStatus& status) {
       if (receiver->kind == ReceiverKind::Alertmanager) {
         const auto alert = notify::alert_of(entry, policy.name, policy.ns);
         const bool resolved = entry.event == "Recovered";
-        job.body = json::serialize(notify::alertmanager_body(alert, state.clock->system_now(), resolved));
+        const auto repeat = std::chrono::duration_cast<Duration>(state.options.alert_repeat);
+        job.body =
+            json::serialize(notify::alertmanager_body(alert, state.clock->system_now(), resolved, repeat));
       } else {
         job.body = json::serialize(notify::webhook_payload(entry, policy.name, policy.ns));
       }

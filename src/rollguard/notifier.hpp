@@ -31,7 +31,7 @@ namespace rollguard {
 struct NotifierOptions {
   std::size_t max_queue = 256;
   int workers = 4;
-  std::chrono::milliseconds alert_repeat = std::chrono::seconds(60);
+  std::chrono::milliseconds alert_repeat = std::chrono::seconds(60);  // notify::kAlertRepeat; --alert-repeat
 };
 
 class Notifier {

@@ -151,7 +151,7 @@ Alert alert_of(const OutboxEntry& entry, std::string_view policy, std::string_vi
                entry.incident_since.value_or(entry.time)};
 }
 
-json::array alertmanager_body(const Alert& alert, SystemTime now, bool resolved) {
+json::array alertmanager_body(const Alert& alert, SystemTime now, bool resolved, Duration repeat) {
   json::object labels;
   labels["alertname"] = "RollguardRollback";
   labels["policy"] = alert.policy;
@@ -165,7 +165,7 @@ json::array alertmanager_body(const Alert& alert, SystemTime now, bool resolved)
   a["labels"] = std::move(labels);
   a["annotations"] = std::move(annotations);
   a["startsAt"] = kube::format_time(alert.starts_at);
-  a["endsAt"] = kube::format_time(resolved ? now : now + kAlertLifetime);
+  a["endsAt"] = kube::format_time(resolved ? now : now + repeat * kAlertLifetimeRepeats);
   a["generatorURL"] = "rollguard://" + alert.ns + "/" + alert.policy;
   json::array body;
   body.push_back(std::move(a));

@@ -56,11 +56,14 @@ struct Alert {
 Alert alert_of(const Incident& incident, std::string_view policy, std::string_view ns);
 Alert alert_of(const OutboxEntry& entry, std::string_view policy, std::string_view ns);
 
-// How long a firing alert lives without a re-post (endsAt); re-posted every kAlertRepeat.
+// A firing alert is re-posted every `repeat` (default kAlertRepeat) and lives 4 of them without one
+// (endsAt): a controller that went away leaves an alert that ends by itself, one that is merely
+// slow does not let it flap.
 inline constexpr std::chrono::seconds kAlertRepeat{60};
-inline constexpr std::chrono::seconds kAlertLifetime{4 * 60};
-// The /api/v2/alerts body: firing (endsAt = now + kAlertLifetime) or resolved (endsAt = now).
-boost::json::array alertmanager_body(const Alert& alert, SystemTime now, bool resolved);
+inline constexpr int kAlertLifetimeRepeats = 4;
+// The /api/v2/alerts body: firing (endsAt = now + 4 × repeat) or resolved (endsAt = now).
+boost::json::array alertmanager_body(const Alert& alert, SystemTime now, bool resolved,
+                                     Duration repeat = kAlertRepeat);
 // base "http://am:9093" or "http://am:9093/" -> "http://am:9093/api/v2/alerts".
 std::string alertmanager_endpoint(std::string_view base);
 
