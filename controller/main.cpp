@@ -34,6 +34,11 @@ int main(int argc, char** argv) {
   app.add_option("--max-measurements", options.max_measurements, "SLO measurements in flight at once")
       ->check(CLI::Range(1, 4096))
       ->capture_default_str();
+  app.add_option(
+         "--alert-repeat", options.alert_repeat_seconds,
+         "seconds between re-posts of an open incident's alert to Alertmanager (it ends after 4 of them)")
+      ->check(CLI::Range(1, 600))
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   auto format = log_format == "json" ? rollguard::LogFormat::Json : rollguard::LogFormat::Text;

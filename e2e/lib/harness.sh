@@ -259,6 +259,14 @@ sim_admin() {
     -X "$1" "$server$2" ${3:+-H 'Content-Type: application/json' -d "$3"}
 }
 
+# rg_await_ready WHAT URL LOG: waits (60 s) until URL answers 2xx; else dies with LOG's tail.
+rg_await_ready() {
+  wait_for "$1 ready" 60 curl -sf "$2" || {
+    tail -20 "$3"
+    rg_die "$1 did not start"
+  }
+}
+
 # start_prometheus [PORT]: Debian's prometheus on loopback, scraping the pods every second; the
 # same port and data directory again after stop_prometheus.
 start_prometheus() {
@@ -278,10 +286,7 @@ YAML
     --log.level warn >>"$rg_work/prometheus.log" 2>&1 &
   RG_PROM_PID=$!
   rg_pids+=("$RG_PROM_PID")
-  wait_for "Prometheus ready" 60 curl -sf "$RG_PROMETHEUS_URL/-/ready" || {
-    tail -20 "$rg_work/prometheus.log"
-    rg_die "prometheus did not start"
-  }
+  rg_await_ready Prometheus "$RG_PROMETHEUS_URL/-/ready" "$rg_work/prometheus.log"
   export RG_PROMETHEUS_URL
 }
 stop_prometheus() {
@@ -376,6 +381,89 @@ harness_start() {
   real_cluster || start_prometheus
   # The address the controller uses (in a cluster: the in-cluster one).
   RG_PROM_FOR_POLICY=${RG_PROMETHEUS_IN_CLUSTER:-$RG_PROMETHEUS_URL}
+}
+
+# --- notification receivers ----------------------------------------------------------------------
+# start_receiver NAME [--mode hang | --mode fail-first --fail-count N]: e2e/lib/webhook-receiver.py on
+# loopback, recording every POST in $rg_work/NAME.hook (one JSON line each); sets RECEIVER_URL[NAME]
+# and puts the URL in Secret NAME-webhook, key url (a webhook URL is a credential).
+declare -A RECEIVER_URL
+start_receiver() {
+  local name=$1
+  shift
+  python3 "$rg_root/e2e/lib/webhook-receiver.py" --record "$rg_work/$name.hook" \
+    --port-file "$rg_work/$name.port" "$@" >>"$rg_work/receiver-$name.log" 2>&1 &
+  rg_pids+=("$!")
+  must_wait "receiver $name listening" 20 test -s "$rg_work/$name.port"
+  RECEIVER_URL[$name]=http://127.0.0.1:$(<"$rg_work/$name.port")/hook/$name
+  : >>"$rg_work/$name.hook"
+  k create secret generic "$name-webhook" --from-literal=url="${RECEIVER_URL[$name]}" >/dev/null ||
+    rg_die "secret $name-webhook"
+}
+# received NAME: "EVENT KEY TEXT" per POST the receiver got, in order of arrival (with its answer).
+received() {
+  python3 - "$rg_work/$1.hook" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    r = json.loads(line); b = r["body"] if isinstance(r["body"], dict) else {}
+    print(b.get("event", "?"), r.get("idempotencyKey", "") or "-", b.get("text", ""), "->", r.get("answered"))
+PY
+}
+# received_events NAME: the distinct events by idempotency key, in order of first arrival.
+received_events() { received "$1" | awk '!seen[$2]++ {print $1}' | paste -sd' '; }
+# received_all NAME EVENT...: the receiver got every one of these events (any order); says what it got.
+received_all() {
+  local name=$1 e got
+  shift
+  got=" $(received_events "$name") "
+  for e in "$@"; do [[ $got == *" $e "* ]] || { echo "got:$got"; return 1; }; done
+}
+# received_json NAME EVENT: the body of the first POST of that event.
+received_json() {
+  python3 - "$rg_work/$1.hook" "$2" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if isinstance(r["body"], dict) and r["body"].get("event") == sys.argv[2]:
+        r["body"]["_header_idempotency_key"] = r["idempotencyKey"]; r["body"]["_received"] = r["time"]
+        print(json.dumps(r["body"])); break
+PY
+}
+# json_field JSON PYTHON_EXPR: e.g. json_field "$body" 'b["slos"][0]["value"]'.
+json_field() { python3 -c 'import json,sys; b=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2" 2>/dev/null; }
+
+# start_alertmanager: Debian's prometheus-alertmanager on loopback (no cluster peers, one route to
+# a receiver that sends nothing); sets RG_AM_URL.
+start_alertmanager() {
+  local am
+  am=$(command -v prometheus-alertmanager || echo /usr/bin/prometheus-alertmanager)
+  [[ -x $am ]] || rg_die "prometheus-alertmanager not installed (scripts/bootstrap installs it)"
+  local port
+  port=$(rg_free_port)
+  RG_AM_URL=http://127.0.0.1:$port
+  cat >"$rg_work/alertmanager.yml" <<YAML
+route: {receiver: nobody, group_wait: 1s, group_interval: 1s, repeat_interval: 1h}
+receivers: [{name: nobody}]
+YAML
+  "$am" --config.file "$rg_work/alertmanager.yml" --storage.path "$rg_work/alertmanager-data" \
+    --web.listen-address "127.0.0.1:$port" --cluster.listen-address "" --log.level warn \
+    >>"$rg_work/alertmanager.log" 2>&1 &
+  rg_pids+=("$!")
+  rg_await_ready Alertmanager "$RG_AM_URL/-/ready" "$rg_work/alertmanager.log"
+  export RG_AM_URL
+}
+# am_alerts POLICY [FIELD]: the alerts Alertmanager serves (GET /api/v2/alerts) for the policy, one
+# line each: "STATE alertname=.. severity=.. deployment=.. startsAt=.. | summary", or that field of
+# each (updatedAt, endsAt, ...).
+am_alerts() {
+  curl -sf --max-time 5 -G "$RG_AM_URL/api/v2/alerts" --data-urlencode "filter=policy=\"$1\"" |
+    python3 -c 'import json,sys
+for a in json.load(sys.stdin):
+    l = a["labels"]
+    if len(sys.argv) > 1: print(a.get(sys.argv[1], "")); continue
+    print("%s alertname=%s severity=%s deployment=%s namespace=%s startsAt=%s | %s" % (a["status"]["state"],
+          l.get("alertname"), l.get("severity"), l.get("deployment"), l.get("namespace"), a.get("startsAt"),
+          a.get("annotations", {}).get("summary", "")))' ${2:+"$2"}
 }
 
 # --- workloads and policies ------------------------------------------------------------------------

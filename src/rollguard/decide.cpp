@@ -155,6 +155,7 @@ SystemTime whole_seconds(SystemTime t) { return std::chrono::floor<std::chrono::
 
 Decision finish(Step& step) {
   decision::set_conditions(step);
+  decision::record_notifications(step);
   step.d.status_changed = !same_but_timestamps(step.previous, step.d.status);
   if (step.d.status.phase == Phase::Blocked || step.d.rollback) step.d.needs_measurements = false;
   return std::move(step.d);

@@ -54,6 +54,10 @@ void act_on_breach(Step& step);
 // Starts a rollback to `target`; records intent, rejection, history, Event.
 void start_rollback(Step& step, const ReplicaSetInfo& target, RollbackReason reason, std::string why);
 
+// decide_notify.cpp
+// The decision's notifiable transitions into status.notifications (outbox, incident).
+void record_notifications(Step& step);
+
 // decide_conditions.cpp
 void set_conditions(Step& step);
 // "error-rate 0.31 > 0.05, latency-p99 1.2 > 0.5": the failing SLOs of the latest results.

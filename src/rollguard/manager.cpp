@@ -16,6 +16,7 @@
 #include "kube/client.hpp"
 #include "kube/config.hpp"
 #include "rollguard/cluster_cache.hpp"
+#include "rollguard/notifier.hpp"
 #include "rollguard/policy_reconciler.hpp"
 #include "runtime/event_recorder.hpp"
 #include "runtime/event_writer_client.hpp"
@@ -151,6 +152,9 @@ int run_manager(const ManagerOptions& options) {
   event_options.leadership = leadership;
   runtime::EventRecorder events(runtime::client_event_writer(*client), clock, event_options);
 
+  NotifierOptions notifier_options;
+  notifier_options.alert_repeat = std::chrono::seconds(options.alert_repeat_seconds);
+  auto notifier = std::make_shared<Notifier>(io.get_executor(), *client, clock, *registry, notifier_options);
   ReconcilerContext context{.client = *client,
                             .cluster = &cache,
                             .events = &events,
@@ -158,7 +162,8 @@ int run_manager(const ManagerOptions& options) {
                             .registry = registry,
                             .may_write = may_write,
                             .max_measurements = options.max_measurements,
-                            .executor = io.get_executor()};
+                            .executor = io.get_executor(),
+                            .notifier = notifier};
   auto reconciler = std::make_shared<PolicyReconciler>(context);
   runtime::ControllerOptions controller_options;
   controller_options.name = "rollbackpolicy";
@@ -169,6 +174,10 @@ int run_manager(const ManagerOptions& options) {
       clock, controller_options, [reconciler](runtime::Request r) { return (*reconciler)(std::move(r)); },
       runtime::prometheus_queue_metrics(*registry, "rollbackpolicy"));
   cache.connect(controller);
+  // A confirmed delivery is written to the policy's status by its next reconcile.
+  notifier->on_confirmed([&controller](const std::string& ns, const std::string& name) {
+    controller.enqueue(runtime::Request{ns, name});
+  });
 
   auto alive = [] { return true; };
   auto metrics_server = start_server(io, registry, options.metrics_addr, "metrics", cache, alive);
@@ -177,6 +186,7 @@ int run_manager(const ManagerOptions& options) {
 
   cache.start(io.get_executor(), clock);
   asio::co_spawn(io, events.run(), asio::detached);
+  notifier->start();
 
   int exit_code = 0;
   bool stopping = false;
@@ -186,6 +196,7 @@ int run_manager(const ManagerOptions& options) {
   auto stop_everything = [&] {
     cache.stop();
     events.shut_down();
+    notifier->stop();
     if (metrics_server->server) metrics_server->server->stop();
     if (health_server->server) health_server->server->stop();
     drain_timer->cancel();

@@ -25,6 +25,7 @@ struct ManagerOptions {
   int concurrency = 4;                        // reconciles at once
   int max_measurements = 32;                  // SLO measurements in flight across all policies
   std::chrono::seconds drain_timeout{20};
+  int alert_repeat_seconds = 60;  // an open incident's Alertmanager alert is re-posted this often
 };
 
 // Runs until SIGTERM/SIGINT (returns 0) or a fatal error (returns non-zero, logged).

@@ -1,5 +1,7 @@
 #include "rollguard/policy.hpp"
 
+#include <algorithm>
+
 #include "kube/object_meta.hpp"
 #include "rollguard/spec_reader.hpp"
 
@@ -57,27 +59,115 @@ void parse_manual_rollback(const spec::Reader& spec, Policy& policy) {
   if (out.to_revision > 0 && !out.request_id.empty()) policy.manual_rollback = out;
 }
 
-void parse_notifications(const spec::Reader& spec, Policy& policy) {
-  auto notifications = spec.child("notifications");
-  auto* webhooks = notifications.array("webhooks");
-  if (!webhooks) return;
-  for (std::size_t i = 0; i < webhooks->size(); ++i) {
-    auto path = notifications.path("webhooks") + "[" + std::to_string(i) + "]";
-    auto* item = (*webhooks)[i].if_object();
-    if (!item) {
-      spec.errors().push_back({path, "must be an object"});
+constexpr std::size_t kMaxReceivers = 8;
+
+std::vector<NotificationEvent> parse_events(const spec::Reader& receiver) {
+  auto* events = receiver.array("events");
+  if (!events) return {kNotificationEvents.begin(), kNotificationEvents.end()};
+  std::vector<NotificationEvent> out;
+  for (std::size_t i = 0; i < events->size(); ++i) {
+    const auto path = receiver.path("events") + "[" + std::to_string(i) + "]";
+    auto* text = (*events)[i].if_string();
+    auto event = text ? parse_notification_event(*text) : std::nullopt;
+    if (!event) {
+      receiver.errors().push_back(
+          {path,
+           "must be one of SLOBreached, RollbackStarted, RolledBack, RollbackFailed, Blocked, Recovered"});
       continue;
     }
-    spec::Reader hook(item, path, spec.errors());
-    NotificationWebhook out;
-    out.name = hook.required_string("name");
-    if (!hook.has("urlSecretRef")) hook.error("urlSecretRef", "required");
-    if (auto ref = hook.secret_key_ref("urlSecretRef")) out.url_secret_ref = *ref;
-    policy.notification_webhooks.push_back(std::move(out));
+    if (std::find(out.begin(), out.end(), *event) == out.end()) out.push_back(*event);
+  }
+  if (events->empty()) receiver.error("events", "must not be empty (leave it out for every event)");
+  return out;
+}
+
+void parse_receivers(const spec::Reader& notifications, std::string_view list, ReceiverKind kind,
+                     std::vector<NotificationReceiver>& out) {
+  auto* items = notifications.array(list);
+  if (!items) return;
+  if (items->size() > kMaxReceivers)
+    notifications.error(list, "at most " + std::to_string(kMaxReceivers) + " receivers");
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    auto path = notifications.path(list) + "[" + std::to_string(i) + "]";
+    auto* item = (*items)[i].if_object();
+    if (!item) {
+      notifications.errors().push_back({path, "must be an object"});
+      continue;
+    }
+    spec::Reader r(item, path, notifications.errors());
+    NotificationReceiver receiver;
+    receiver.kind = kind;
+    receiver.name = r.required_string("name");
+    if (!receiver.name.empty()) {
+      for (auto& other : out) {
+        if (other.name == receiver.name)
+          r.error("name", "\"" + receiver.name + "\" is used by another receiver");
+      }
+    }
+    receiver.url_secret_ref = r.secret_key_ref("urlSecretRef");
+    if (kind == ReceiverKind::Webhook) {
+      // A webhook URL carries its credentials (Slack, Teams, PagerDuty): only from a Secret.
+      if (r.has("url")) r.error("url", "not allowed for a webhook: put the URL in a Secret (urlSecretRef)");
+      if (!r.has("urlSecretRef")) r.error("urlSecretRef", "required");
+    } else {
+      receiver.url = r.string("url").value_or("");
+      if (r.has("url") == r.has("urlSecretRef"))
+        r.errors().push_back({r.path(), "set url or urlSecretRef, exactly one"});
+      if (r.has("url") && !spec::is_http_url(receiver.url))
+        r.error("url", "must be an http:// or https:// URL");
+    }
+    receiver.events = parse_events(r);
+    if (auto timeout = r.duration("timeout")) {
+      if (timeout->count() <= 0 || *timeout > std::chrono::minutes(1)) {
+        r.error("timeout", "must be greater than zero and at most 1m");
+      } else {
+        receiver.timeout = *timeout;
+      }
+    }
+    out.push_back(std::move(receiver));
   }
 }
 
+void parse_notifications(const spec::Reader& spec, Policy& policy) {
+  auto notifications = spec.child("notifications");
+  parse_receivers(notifications, "webhooks", ReceiverKind::Webhook, policy.notification_receivers);
+  parse_receivers(notifications, "alertmanagers", ReceiverKind::Alertmanager, policy.notification_receivers);
+}
+
 }  // namespace
+
+const char* to_string(NotificationEvent event) {
+  switch (event) {
+    case NotificationEvent::SLOBreached:
+      return "SLOBreached";
+    case NotificationEvent::RollbackStarted:
+      return "RollbackStarted";
+    case NotificationEvent::RolledBack:
+      return "RolledBack";
+    case NotificationEvent::RollbackFailed:
+      return "RollbackFailed";
+    case NotificationEvent::Blocked:
+      return "Blocked";
+    case NotificationEvent::Recovered:
+      return "Recovered";
+  }
+  return "SLOBreached";
+}
+
+std::optional<NotificationEvent> parse_notification_event(std::string_view text) {
+  for (auto event : kNotificationEvents) {
+    if (text == to_string(event)) return event;
+  }
+  return std::nullopt;
+}
+
+const char* to_string(ReceiverKind kind) {
+  return kind == ReceiverKind::Alertmanager ? "alertmanager" : "webhook";
+}
+
+bool NotificationReceiver::wants(NotificationEvent event) const {
+  return std::find(events.begin(), events.end(), event) != events.end();
+}
 
 const char* to_string(RollbackMode mode) { return mode == RollbackMode::DryRun ? "DryRun" : "Automatic"; }
 const char* to_string(RollbackTarget target) {

@@ -3,10 +3,12 @@
 // at once, each with the field path a user would type ("spec.slos[1].prometheus.query"), because
 // the CRD schema cannot be trusted to have caught them: the installed CRD may be older than the
 // controller, `kubectl apply --validate=false` skips it, and other tools write objects too.
+#include <array>
 #include <boost/json/object.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rollguard/slo.hpp"
@@ -32,11 +34,30 @@ struct ManualRollback {
   friend bool operator==(const ManualRollback&, const ManualRollback&) = default;
 };
 
-// spec.notifications.webhooks[]: parsed and carried for the notifier; the URL lives in a Secret.
-struct NotificationWebhook {
-  std::string name;
-  SecretKeyRef url_secret_ref;
-  friend bool operator==(const NotificationWebhook&, const NotificationWebhook&) = default;
+// What a notification is about; spec.notifications.*[].events chooses among them.
+enum class NotificationEvent { SLOBreached, RollbackStarted, RolledBack, RollbackFailed, Blocked, Recovered };
+inline constexpr std::array<NotificationEvent, 6> kNotificationEvents = {
+    NotificationEvent::SLOBreached,    NotificationEvent::RollbackStarted, NotificationEvent::RolledBack,
+    NotificationEvent::RollbackFailed, NotificationEvent::Blocked,         NotificationEvent::Recovered};
+const char* to_string(NotificationEvent event);
+std::optional<NotificationEvent> parse_notification_event(std::string_view text);
+
+// webhook: a Slack-compatible JSON POST per event. alertmanager: alerts posted to /api/v2/alerts,
+// re-posted while the incident lasts and resolved on Recovered.
+enum class ReceiverKind { Webhook, Alertmanager };
+const char* to_string(ReceiverKind kind);
+
+// spec.notifications.webhooks[] and .alertmanagers[]: where notifications go. A webhook's URL lives
+// in a Secret (it usually carries a token); an Alertmanager's may be literal.
+struct NotificationReceiver {
+  std::string name;  // unique across both lists; in logs and metrics (never the URL)
+  ReceiverKind kind = ReceiverKind::Webhook;
+  std::string url;                             // literal (alertmanager only)
+  std::optional<SecretKeyRef> url_secret_ref;  // or from a Secret
+  std::vector<NotificationEvent> events;       // never empty once parsed (absent: all of them)
+  Duration timeout = std::chrono::seconds{5};  // of one delivery attempt
+  bool wants(NotificationEvent event) const;
+  friend bool operator==(const NotificationReceiver&, const NotificationReceiver&) = default;
 };
 
 struct Policy {
@@ -55,7 +76,7 @@ struct Policy {
   RollbackSpec rollback;
   std::optional<ManualRollback> manual_rollback;
   bool paused = false;
-  std::vector<NotificationWebhook> notification_webhooks;
+  std::vector<NotificationReceiver> notification_receivers;
   friend bool operator==(const Policy&, const Policy&) = default;
 };
 

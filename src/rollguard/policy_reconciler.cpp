@@ -12,6 +12,7 @@
 #include "rollguard/deployment_slo.hpp"
 #include "rollguard/dora.hpp"
 #include "rollguard/measure/evaluator.hpp"
+#include "rollguard/notifier.hpp"
 #include "rollguard/observation.hpp"
 #include "rollguard/rollback_patch.hpp"
 #include "rollguard/run_all.hpp"
@@ -146,6 +147,7 @@ asio::awaitable<ReconcileResult> PolicyReconciler::operator()(runtime::Request r
   if (!object) {
     // Deleted: its metrics and memory go with it (its status went with the object).
     metrics_->forget(request.ns, request.name);
+    if (context_.notifier) context_.notifier->forget(key);
     memory_.erase(key);
     co_return Action::await_change();
   }
@@ -210,6 +212,9 @@ asio::awaitable<ReconcileResult> PolicyReconciler::operator()(runtime::Request r
   const auto now = context_.clock->system_now();
   auto decision = decide(parsed, observation, measurements, previous, now);
   memory.needs_measurements = decision.needs_measurements;
+  // Deliveries confirmed since the last write leave the outbox with this one.
+  if (context_.notifier && context_.notifier->apply_confirmations(key, decision.status.notifications))
+    decision.status_changed = !same_but_timestamps(previous, decision.status);
   for (std::size_t i = 0; i < measurements.size(); ++i) {
     const auto& m = measurements[i];
     metrics_->measurement(request.ns, request.name, m);
@@ -236,6 +241,10 @@ asio::awaitable<ReconcileResult> PolicyReconciler::operator()(runtime::Request r
     // counts nothing twice.
     metrics_->dora(request.ns, request.name, dora_figures(previous, decision.status));
   }
+
+  // What the outbox holds is durable now: hand it to the notifier (a queue push; delivery runs on
+  // its own coroutines, so no rollback below waits for a receiver).
+  if (context_.notifier && parsed.ok()) context_.notifier->sync(parsed.policy, decision.status.notifications);
 
   // The Events of this decision go out with its status, before the action: an action whose
   // precondition fails is re-sent by a later decision, which does not announce it again.

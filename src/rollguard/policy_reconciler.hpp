@@ -27,6 +27,7 @@
 namespace rollguard {
 
 class ControllerMetrics;
+class Notifier;
 struct Decision;
 struct EventNote;
 struct Observation;
@@ -47,6 +48,8 @@ struct ReconcilerContext {
   std::function<bool()> may_write;
   int max_measurements = 32;
   boost::asio::any_io_executor executor;
+  // Delivers status.notifications' outbox off the reconcile path; null: nothing is sent.
+  std::shared_ptr<Notifier> notifier;
 };
 
 class PolicyReconciler {

@@ -27,8 +27,6 @@ bool is_dns_label(std::string_view s) {
   return alnum(s.front()) && alnum(s.back());
 }
 
-bool is_http_url(std::string_view url) { return url.starts_with("http://") || url.starts_with("https://"); }
-
 void check_template(const Reader& r, std::string_view key, std::string_view text) {
   for (auto& unknown : unknown_template_variables(text)) {
     if (unknown == "{{") {

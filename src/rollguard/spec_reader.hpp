@@ -56,6 +56,10 @@ class Reader {
   std::vector<FieldError>* errors_;
 };
 
+inline bool is_http_url(std::string_view url) {
+  return url.starts_with("http://") || url.starts_with("https://");
+}
+
 // spec.slos (policy_slos.cpp): every SLO that parsed; errors for the rest, duplicate names included.
 std::vector<Slo> parse_slos(const Reader& spec);
 

@@ -208,6 +208,97 @@ json::object history_to_json(const HistoryEntry& e) {
   return o;
 }
 
+template <class T>
+void push_bounded(std::vector<T>& list, T item, std::size_t bound) {
+  list.push_back(std::move(item));
+  if (list.size() > bound) list.erase(list.begin(), list.end() - static_cast<std::ptrdiff_t>(bound));
+}
+
+json::array strings_to_json(const std::vector<std::string>& strings) {
+  json::array a;
+  for (auto& text : strings) a.push_back(json::value(text));
+  return a;
+}
+
+// Non-empty strings, the newest (last) `bound` of them.
+std::vector<std::string> strings_from_json(const json::array* a, std::size_t bound) {
+  std::vector<std::string> out;
+  if (!a) return out;
+  for (auto& v : *a) {
+    if (v.is_string() && !v.get_string().empty()) push_bounded(out, std::string(v.get_string()), bound);
+  }
+  return out;
+}
+
+json::object outbox_to_json(const OutboxEntry& e) {
+  json::object o;
+  o["key"] = e.key;
+  o["event"] = e.event;
+  put_time(o, "time", e.time);
+  put(o, "severity", e.severity);
+  put(o, "deployment", e.deployment);
+  put(o, "revision", e.revision);
+  put(o, "fromRevision", e.from_revision);
+  put(o, "toRevision", e.to_revision);
+  put(o, "reason", e.reason);
+  put(o, "summary", e.summary);
+  put(o, "message", e.message);
+  if (!e.slos.empty()) o["slos"] = slos_to_json(e.slos);
+  put(o, "detectedAt", e.detected_at);
+  put(o, "startedAt", e.started_at);
+  put(o, "completedAt", e.completed_at);
+  put(o, "incidentSince", e.incident_since);
+  put(o, "incidentSeverity", e.incident_severity);
+  o["receivers"] = strings_to_json(e.receivers);
+  return o;
+}
+
+std::optional<OutboxEntry> outbox_from_json(const json::object& o) {
+  OutboxEntry e;
+  e.key = string_at(o, "key");
+  e.event = string_at(o, "event");
+  e.time = time_or_zero(o, "time");
+  e.severity = string_at(o, "severity");
+  e.deployment = string_at(o, "deployment");
+  e.revision = int_at(o, "revision");
+  e.from_revision = int_at(o, "fromRevision");
+  e.to_revision = int_at(o, "toRevision");
+  e.reason = string_at(o, "reason");
+  e.summary = string_at(o, "summary");
+  e.message = string_at(o, "message");
+  e.slos = slos_from_json(array_at(o, "slos"));
+  e.detected_at = time_at(o, "detectedAt");
+  e.started_at = time_at(o, "startedAt");
+  e.completed_at = time_at(o, "completedAt");
+  e.incident_since = time_at(o, "incidentSince");
+  e.incident_severity = string_at(o, "incidentSeverity");
+  e.receivers = strings_from_json(array_at(o, "receivers"), kMaxOutbox);
+  // Without a key it cannot be deduplicated, without receivers there is nobody to send it to.
+  if (e.key.empty() || e.event.empty() || e.receivers.empty()) return std::nullopt;
+  return e;
+}
+
+json::object notifications_to_json(const NotificationStatus& n) {
+  json::object o;
+  if (!n.outbox.empty()) {
+    json::array a;
+    for (auto& e : n.outbox) a.push_back(outbox_to_json(e));
+    o["outbox"] = std::move(a);
+  }
+  if (!n.delivered.empty()) o["delivered"] = strings_to_json(n.delivered);
+  if (n.incident) {
+    json::object i;
+    put_time(i, "since", n.incident->since);
+    put(i, "deployment", n.incident->deployment);
+    put(i, "severity", n.incident->severity);
+    put(i, "event", n.incident->event);
+    put(i, "text", n.incident->text);
+    put(i, "message", n.incident->message);
+    o["incident"] = std::move(i);
+  }
+  return o;
+}
+
 template <class T, class Parse>
 std::vector<T> list_from_json(const json::array* a, std::size_t bound, Parse parse) {
   std::vector<T> out;
@@ -220,12 +311,6 @@ std::vector<T> list_from_json(const json::array* a, std::size_t bound, Parse par
   // Keep the newest (last) entries if somebody wrote more than the bound.
   if (out.size() > bound) out.erase(out.begin(), out.end() - static_cast<std::ptrdiff_t>(bound));
   return out;
-}
-
-template <class T>
-void push_bounded(std::vector<T>& list, T item, std::size_t bound) {
-  list.push_back(std::move(item));
-  if (list.size() > bound) list.erase(list.begin(), list.end() - static_cast<std::ptrdiff_t>(bound));
 }
 
 }  // namespace
@@ -279,17 +364,14 @@ json::object PolicyStatus::to_json() const {
     }
     o["rejectedTemplates"] = std::move(a);
   }
-  if (!handled_requests.empty()) {
-    json::array a;
-    for (auto& id : handled_requests) a.push_back(json::value(id));
-    o["handledRequests"] = std::move(a);
-  }
+  if (!handled_requests.empty()) o["handledRequests"] = strings_to_json(handled_requests);
   if (!history.empty()) {
     json::array a;
     for (auto& e : history) a.push_back(history_to_json(e));
     o["history"] = std::move(a);
   }
   if (!conditions.empty()) o["conditions"] = kube::to_json(conditions);
+  if (!notifications.empty()) o["notifications"] = notifications_to_json(notifications);
   return o;
 }
 
@@ -326,12 +408,7 @@ PolicyStatus PolicyStatus::from_json(const json::value* status) {
         if (r.template_hash.empty()) return std::nullopt;
         return r;
       });
-  if (auto* a = array_at(*o, "handledRequests")) {
-    for (auto& v : *a) {
-      if (v.is_string() && !v.get_string().empty())
-        push_bounded(s.handled_requests, std::string(v.get_string()), kMaxHandledRequests);
-    }
-  }
+  s.handled_requests = strings_from_json(array_at(*o, "handledRequests"), kMaxHandledRequests);
   s.history = list_from_json<HistoryEntry>(
       array_at(*o, "history"), kMaxHistory, [](const json::object& e) -> std::optional<HistoryEntry> {
         HistoryEntry h{time_or_zero(e, "time"), string_at(e, "type"), string_at(e, "message"),
@@ -340,6 +417,16 @@ PolicyStatus PolicyStatus::from_json(const json::value* status) {
         return h;
       });
   s.conditions = kube::parse_conditions(o->if_contains("conditions"));
+  if (auto* n = object_at(*o, "notifications")) {
+    s.notifications.outbox =
+        list_from_json<OutboxEntry>(array_at(*n, "outbox"), kMaxOutbox, outbox_from_json);
+    s.notifications.delivered = strings_from_json(array_at(*n, "delivered"), kMaxDelivered);
+    if (auto* i = object_at(*n, "incident")) {
+      Incident incident{time_or_zero(*i, "since"), string_at(*i, "deployment"), string_at(*i, "severity"),
+                        string_at(*i, "event"),    string_at(*i, "text"),       string_at(*i, "message")};
+      if (incident.since != SystemTime{}) s.notifications.incident = std::move(incident);
+    }
+  }
   return s;
 }
 

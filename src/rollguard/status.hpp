@@ -129,6 +129,58 @@ struct HistoryEntry {
   friend bool operator==(const HistoryEntry&, const HistoryEntry&) = default;
 };
 
+// One notifiable event (status.notifications.outbox), written in the same status write as the
+// decision that caused it and kept until every receiver that wants it confirmed delivery: a
+// controller that crashes after the write sends it after its restart. Everything a payload needs
+// is here, so a delivery never depends on a later status.
+struct OutboxEntry {
+  std::string key;       // idempotency key: policy uid / event / revision / time; the same on every retry
+  std::string event;     // SLOBreached, RollbackStarted, RolledBack, RollbackFailed, Blocked, Recovered
+  SystemTime time{};     // of the transition
+  std::string severity;  // info, warning, critical
+  std::string deployment;
+  std::int64_t revision = 0;  // the Deployment's revision the event is about
+  std::int64_t from_revision = 0;
+  std::int64_t to_revision = 0;
+  std::string reason;           // SLOBreached, ProgressDeadline, Manual, or the Event reason of a failure
+  std::string summary;          // "error-rate 0.31 > 0.05", or why (failures, holds)
+  std::string message;          // the decision's sentence
+  std::vector<SloStatus> slos;  // the failing ones
+  std::optional<SystemTime> detected_at;
+  std::optional<SystemTime> started_at;
+  std::optional<SystemTime> completed_at;
+  // The incident this belongs to: its start (an Alertmanager alert's startsAt) and its opening
+  // severity (the alert's severity label).
+  std::optional<SystemTime> incident_since;
+  std::string incident_severity;
+  std::vector<std::string> receivers;  // not yet confirmed
+  friend bool operator==(const OutboxEntry&, const OutboxEntry&) = default;
+};
+
+// An open incident (status.notifications.incident): from the first breach, rollback, failure or
+// hold until the Deployment is healthy again (Recovered). Alertmanager alerts are re-posted while
+// it is open, so they do not expire.
+struct Incident {
+  SystemTime since{};
+  std::string deployment;
+  std::string severity;  // of the event that opened it; an alert's severity label for its life
+  std::string event;     // the latest
+  std::string text;      // the latest notification's one line
+  std::string message;
+  friend bool operator==(const Incident&, const Incident&) = default;
+};
+
+inline constexpr std::size_t kMaxOutbox = 16;
+inline constexpr std::size_t kMaxDelivered = 32;
+
+struct NotificationStatus {
+  std::vector<OutboxEntry> outbox;     // oldest first, at most kMaxOutbox
+  std::vector<std::string> delivered;  // keys confirmed by every receiver, newest last, at most kMaxDelivered
+  std::optional<Incident> incident;
+  bool empty() const { return outbox.empty() && delivered.empty() && !incident; }
+  friend bool operator==(const NotificationStatus&, const NotificationStatus&) = default;
+};
+
 inline constexpr std::size_t kMaxHistory = 20;
 inline constexpr std::size_t kMaxRejectedTemplates = 10;
 inline constexpr std::size_t kMaxHandledRequests = 10;
@@ -162,6 +214,7 @@ struct PolicyStatus {
   std::vector<std::string> handled_requests;         // manualRollback requestIds, newest last
   std::vector<HistoryEntry> history;                 // newest last, at most kMaxHistory
   std::vector<kube::Condition> conditions;
+  NotificationStatus notifications;
 
   boost::json::object to_json() const;
   // Never throws; unknown or mistyped fields are skipped, null gives the empty status.

@@ -127,6 +127,26 @@ PolicyStatus every_status_field() {
   s.handled_requests = {"INC"};
   s.history = {{t, "T", "m", 1, 2}};
   s.conditions = {{"Ready", kube::ConditionStatus::True, 1, t, "R", "m"}};
+  s.notifications.outbox = {OutboxEntry{"k",
+                                        "RolledBack",
+                                        t,
+                                        "warning",
+                                        "web",
+                                        3,
+                                        2,
+                                        1,
+                                        "SLOBreached",
+                                        "s",
+                                        "m",
+                                        {slo},
+                                        t,
+                                        t,
+                                        t,
+                                        t,
+                                        "warning",
+                                        {"hook"}}};
+  s.notifications.delivered = {"k0"};
+  s.notifications.incident = Incident{t, "web", "warning", "RolledBack", "line", "m"};
   return s;
 }
 

@@ -103,8 +103,26 @@ TEST(ParsePolicy, FullSpec) {
   EXPECT_EQ(policy.manual_rollback->to_revision, 4);
   EXPECT_EQ(policy.manual_rollback->request_id, "INC-2041");
   EXPECT_TRUE(policy.paused);
-  ASSERT_EQ(policy.notification_webhooks.size(), 1u);
-  EXPECT_EQ(policy.notification_webhooks[0].url_secret_ref, (SecretKeyRef{"hook", "url"}));
+  ASSERT_EQ(policy.notification_receivers.size(), 1u);
+  EXPECT_EQ(policy.notification_receivers[0].url_secret_ref, (SecretKeyRef{"hook", "url"}));
+  EXPECT_EQ(policy.notification_receivers[0].kind, ReceiverKind::Webhook);
+  EXPECT_EQ(policy.notification_receivers[0].events.size(), kNotificationEvents.size());  // default: all
+}
+
+TEST(ParsePolicy, NotificationReceivers) {
+  auto p = parse(R"({"targetRef":{"name":"a"},"notifications":{
+    "webhooks":[{"name":"slack","urlSecretRef":{"name":"s","key":"url"},"events":["RolledBack","RollbackFailed"],"timeout":"2s"}],
+    "alertmanagers":[{"name":"am","url":"http://am:9093"},{"name":"am2","urlSecretRef":{"name":"s","key":"am"}}]}})");
+  ASSERT_TRUE(p.ok()) << describe(p.errors);
+  auto& r = p.policy.notification_receivers;
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_EQ(r[0].events, (std::vector{NotificationEvent::RolledBack, NotificationEvent::RollbackFailed}));
+  EXPECT_EQ(r[0].timeout, std::chrono::seconds(2));
+  EXPECT_TRUE(r[0].wants(NotificationEvent::RolledBack));
+  EXPECT_FALSE(r[0].wants(NotificationEvent::SLOBreached));
+  EXPECT_EQ(r[1].kind, ReceiverKind::Alertmanager);
+  EXPECT_EQ(r[1].url, "http://am:9093");
+  EXPECT_EQ(r[2].url_secret_ref, (SecretKeyRef{"s", "am"}));
 }
 
 struct InvalidCase {
@@ -204,6 +222,30 @@ TEST(ParsePolicy, EachInvalidFieldIsNamed) {
       {"paused type", R"({"targetRef":{"name":"a"},"paused":"yes"})", "spec.paused", "true or false"},
       {"notification secret", R"({"targetRef":{"name":"a"},"notifications":{"webhooks":[{"name":"x"}]}})",
        "spec.notifications.webhooks[0].urlSecretRef", "required"},
+      {"notification event",
+       R"({"targetRef":{"name":"a"},"notifications":{"webhooks":[{"name":"x","urlSecretRef":{"name":"s","key":"k"},"events":["RolledBack","Paged"]}]}})",
+       "spec.notifications.webhooks[0].events[1]", "must be one of SLOBreached"},
+      {"webhook literal url",
+       R"({"targetRef":{"name":"a"},"notifications":{"webhooks":[{"name":"x","url":"https://hooks.example/T0K3N"}]}})",
+       "spec.notifications.webhooks[0].url", "put the URL in a Secret"},
+      {"webhook secret key",
+       R"({"targetRef":{"name":"a"},"notifications":{"webhooks":[{"name":"x","urlSecretRef":{"name":"s"}}]}})",
+       "spec.notifications.webhooks[0].urlSecretRef.key", "required"},
+      {"alertmanager url or secret",
+       R"({"targetRef":{"name":"a"},"notifications":{"alertmanagers":[{"name":"am"}]}})",
+       "spec.notifications.alertmanagers[0]", "set url or urlSecretRef, exactly one"},
+      {"alertmanager scheme",
+       R"({"targetRef":{"name":"a"},"notifications":{"alertmanagers":[{"name":"am","url":"am:9093"}]}})",
+       "spec.notifications.alertmanagers[0].url", "http:// or https://"},
+      {"receiver names unique",
+       R"({"targetRef":{"name":"a"},"notifications":{"webhooks":[{"name":"x","urlSecretRef":{"name":"s","key":"k"}}],"alertmanagers":[{"name":"x","url":"http://am:9093"}]}})",
+       "spec.notifications.alertmanagers[0].name", "used by another receiver"},
+      {"receiver timeout",
+       R"({"targetRef":{"name":"a"},"notifications":{"alertmanagers":[{"name":"am","url":"http://am:9093","timeout":"5m"}]}})",
+       "spec.notifications.alertmanagers[0].timeout", "at most 1m"},
+      {"events empty",
+       R"({"targetRef":{"name":"a"},"notifications":{"alertmanagers":[{"name":"am","url":"http://am:9093","events":[]}]}})",
+       "spec.notifications.alertmanagers[0].events", "must not be empty"},
   };
   for (auto& c : cases) {
     auto p = parse(c.spec);
