@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Scenario 17: Alertmanager as a receiver, Debian's real prometheus-alertmanager. v2 breaches its
+# Scenario 19: Alertmanager as a receiver, Debian's real prometheus-alertmanager. v2 breaches its
 # error-rate SLO and is rolled back; Alertmanager shows the RollguardRollback alert (labels policy,
 # namespace, deployment, severity) while the Deployment runs the restored revision, re-posted every
 # 2 s (--alert-repeat 2) so it never expires meanwhile, and the alert is resolved (gone from GET
