@@ -72,7 +72,10 @@ std::string human_duration(std::chrono::milliseconds span) {
 
 std::string age(std::optional<SystemTime> since, SystemTime now) {
   if (!since || *since == SystemTime{}) return "-";
-  return human_duration(std::chrono::duration_cast<std::chrono::milliseconds>(now - *since));
+  // In milliseconds before subtracting: two nanosecond time points far apart overflow.
+  using std::chrono::milliseconds;
+  return human_duration(std::chrono::time_point_cast<milliseconds>(now) -
+                        std::chrono::time_point_cast<milliseconds>(*since));
 }
 
 std::string utc_time(SystemTime time) {

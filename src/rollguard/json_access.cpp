@@ -49,7 +49,12 @@ bool bool_at(const boost::json::object& o, std::string_view key, bool fallback) 
 std::optional<kube::SystemTime> time_at(const boost::json::object& o, std::string_view key) {
   auto* v = o.if_contains(key);
   if (!v || !v->is_string()) return std::nullopt;
-  return kube::parse_time(v->get_string());
+  auto time = kube::parse_time(v->get_string());
+  // Anyone with /status rights can write "0001-01-01T00:00:00Z". parse_time clamps what nanoseconds
+  // cannot hold; a time before the epoch is not one rollguard wrote, and `now - time` on it could
+  // overflow (undefined behaviour, found by UBSan in kubectl rollguard's junk-status test).
+  if (time && (*time < kube::SystemTime{} || *time == kube::SystemTime::max())) return std::nullopt;
+  return time;
 }
 
 }  // namespace rollguard::lenient

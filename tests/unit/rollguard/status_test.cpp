@@ -126,6 +126,19 @@ TEST(PolicyStatusJson, GoodFieldsSurviveNextToJunk) {
   EXPECT_EQ(s.last_rollback->to_revision, 0);
 }
 
+// A time no rollguard wrote (before the epoch, or beyond what nanoseconds hold) is dropped: the
+// decision subtracts status times from now, and on such a time that would overflow.
+TEST(PolicyStatusJson, TimesOutsideTheRepresentableRangeAreDropped) {
+  json::value v = json::parse(R"({"verifyingSince":"0001-01-01T00:00:00Z","healthySince":"1969-12-31T23:59:59Z",
+    "failingSince":"9999-12-31T23:59:59Z","lastRollback":{"startedAt":"2026-12-02T01:00:00Z"}})");
+  auto s = PolicyStatus::from_json(&v);
+  EXPECT_FALSE(s.verifying_since);
+  EXPECT_FALSE(s.healthy_since);
+  EXPECT_FALSE(s.failing_since);
+  ASSERT_TRUE(s.last_rollback);
+  EXPECT_TRUE(s.last_rollback->started_at);
+}
+
 TEST(PolicyStatusJson, OversizedListsKeepTheNewest) {
   json::array history;
   for (int i = 0; i < 30; ++i) history.push_back(json::object{{"type", "T"}, {"fromRevision", i}});
