@@ -229,7 +229,7 @@ HttpResponse ApiServer::watch(const HttpRequest& req, const Target& t) {
     }
   }
   std::optional<std::chrono::steady_clock::duration> bookmarks;
-  if (req.param("allowWatchBookmarks") == "true") bookmarks = options_.bookmark_interval;
+  if (req.bool_param("allowWatchBookmarks")) bookmarks = options_.bookmark_interval;
 
   ResourceTypePtr type = t.type;
   bool table_mode = wants_table(req);
