@@ -34,6 +34,7 @@ const json::object& builtin_openapi_schemas() {
     json::object out;
     openapi::add_meta_and_core_schemas(out);
     openapi::add_workload_schemas(out);
+    openapi::add_install_schemas(out);
     return out;
   }();
   return schemas;
@@ -43,11 +44,17 @@ std::vector<std::string> builtin_openapi_components_for(std::string_view group_v
   static const std::map<std::string, std::vector<std::string>, std::less<>> kinds = {
       {"v1",
        {"io.k8s.api.core.v1.Namespace", "io.k8s.api.core.v1.Pod", "io.k8s.api.core.v1.Service",
-        "io.k8s.api.core.v1.ConfigMap", "io.k8s.api.core.v1.Secret", "io.k8s.api.core.v1.Event"}},
+        "io.k8s.api.core.v1.ConfigMap", "io.k8s.api.core.v1.Secret", "io.k8s.api.core.v1.Event",
+        "io.k8s.api.core.v1.ServiceAccount"}},
       {"apps/v1", {"io.k8s.api.apps.v1.Deployment", "io.k8s.api.apps.v1.ReplicaSet"}},
       {"batch/v1", {"io.k8s.api.batch.v1.Job"}},
       {"coordination.k8s.io/v1", {"io.k8s.api.coordination.v1.Lease"}},
       {"events.k8s.io/v1", {"io.k8s.api.events.v1.Event"}},
+      {"rbac.authorization.k8s.io/v1",
+       {"io.k8s.api.rbac.v1.Role", "io.k8s.api.rbac.v1.ClusterRole", "io.k8s.api.rbac.v1.RoleBinding",
+        "io.k8s.api.rbac.v1.ClusterRoleBinding"}},
+      {"policy/v1", {"io.k8s.api.policy.v1.PodDisruptionBudget"}},
+      {"networking.k8s.io/v1", {"io.k8s.api.networking.v1.NetworkPolicy"}},
       {"apiextensions.k8s.io/v1",
        {"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition"}}};
   auto it = kinds.find(group_version);

@@ -99,5 +99,6 @@ inline json::object kind(std::string_view group, std::string_view version, std::
 
 void add_meta_and_core_schemas(json::object& out);
 void add_workload_schemas(json::object& out);
+void add_install_schemas(json::object& out);
 
 }  // namespace kubesim::apimachinery::openapi

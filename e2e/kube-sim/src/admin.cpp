@@ -61,10 +61,10 @@ HttpResponse handle_admin(const HttpRequest& request, AdminActions& actions) {
   if (request.path == "/admin/compact") {
     if (method != "POST") return error_reply(method_not_allowed("/admin/compact accepts POST"));
     actions.api.store().compact();
-    const auto cut = request.param("cutWatches");
+    const bool cut = request.bool_param("cutWatches");
     spdlog::warn("fault: watch history compacted at resourceVersion {}{}", actions.api.store().compacted_rv(),
-                 cut == "true" ? ", cutting every watch" : "");
-    if (cut == "true") actions.cut_watches();
+                 cut ? ", cutting every watch" : "");
+    if (cut) actions.cut_watches();
     return json_reply(
         200, json::object{{"compactedResourceVersion", std::to_string(actions.api.store().compacted_rv())}});
   }

@@ -209,8 +209,7 @@ HttpResponse ApiServer::route_resource(const HttpRequest& req, const std::string
   if (t.subresource == "scale") return scale(req, t);
   if (is_get) {
     if (!t.name.empty()) return get(req, t);
-    std::string w = req.param("watch");
-    if (w == "true" || w == "1") return watch(req, t);
+    if (req.bool_param("watch")) return watch(req, t);
     return list(req, t);
   }
   if (req.method == "POST") {

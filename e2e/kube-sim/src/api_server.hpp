@@ -29,6 +29,9 @@ struct ApiServerOptions {
   std::chrono::seconds continue_ttl{300};
   std::chrono::milliseconds bookmark_interval{5000};
   std::chrono::seconds default_watch_timeout{1800};
+  // How long a watch from a resourceVersion the store has not reached waits for it (the watch
+  // cache's 3 s blockTimeout) before it ends with 504 "Too large resource version".
+  std::chrono::milliseconds resource_version_wait{3000};
   std::size_t history_limit = 10000;
 };
 

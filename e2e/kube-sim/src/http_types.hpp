@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "apimachinery/query_bool.hpp"
+
 namespace kubesim {
 
 class WatchStream;
@@ -27,6 +29,12 @@ struct HttpRequest {
     return it == query.end() ? std::string() : it->second;
   }
   bool has_param(const std::string& key) const { return query.count(key) != 0; }
+  // A boolean parameter as the API server reads it (apimachinery/query_bool.hpp).
+  bool bool_param(const std::string& key) const {
+    auto it = query.find(key);
+    return kubesim::apimachinery::query_bool(it == query.end() ? std::nullopt
+                                                              : std::optional<std::string_view>(it->second));
+  }
 };
 
 struct HttpResponse {

@@ -30,6 +30,7 @@ Registry::Registry() {
   add(builtin("", "v1", "configmaps", "configmap", "ConfigMap", true, {"cm"}, false));
   add(builtin("", "v1", "services", "service", "Service", true, {"svc"}, true, {"all"}));
   add(builtin("", "v1", "pods", "pod", "Pod", true, {"po"}, true, {"all"}));
+  add(builtin("", "v1", "serviceaccounts", "serviceaccount", "ServiceAccount", true, {"sa"}, false));
   auto deploy =
       builtin("apps", "v1", "deployments", "deployment", "Deployment", true, {"deploy"}, true, {"all"});
   deploy.has_scale = true;
@@ -40,6 +41,17 @@ Registry::Registry() {
   add(builtin("batch", "v1", "jobs", "job", "Job", true, {}, true, {"all"}));
   add(builtin("coordination.k8s.io", "v1", "leases", "lease", "Lease", true, {}, false));
   add(builtin("events.k8s.io", "v1", "events", "event", "Event", true, {"ev"}, false));
+  // What an operator's install creates (manifests/, a chart).
+  const std::string rbac = "rbac.authorization.k8s.io";
+  add(builtin(rbac, "v1", "roles", "role", "Role", true, {}, false));
+  add(builtin(rbac, "v1", "rolebindings", "rolebinding", "RoleBinding", true, {}, false));
+  add(builtin(rbac, "v1", "clusterroles", "clusterrole", "ClusterRole", false, {}, false));
+  add(builtin(rbac, "v1", "clusterrolebindings", "clusterrolebinding", "ClusterRoleBinding", false, {},
+              false));
+  add(builtin("policy", "v1", "poddisruptionbudgets", "poddisruptionbudget", "PodDisruptionBudget", true,
+              {"pdb"}, true));
+  add(builtin("networking.k8s.io", "v1", "networkpolicies", "networkpolicy", "NetworkPolicy", true,
+              {"netpol"}, false));
   add(builtin("apiextensions.k8s.io", "v1", "customresourcedefinitions", "customresourcedefinition",
               "CustomResourceDefinition", false, {"crd", "crds"}, true, {"api-extensions"}));
 }

@@ -42,7 +42,7 @@ HttpResponse ApiServer::patch(const HttpRequest& req, const Target& t) {
     ar.live = old ? &live : nullptr;
     ar.applied = &*body;
     ar.manager = opts->field_manager;
-    ar.force = req.param("force") == "true";
+    ar.force = req.bool_param("force");
     ar.meta = meta;
     ar.api_version = type.api_version();
     ar.now = now_rfc3339();

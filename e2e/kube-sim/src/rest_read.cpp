@@ -2,6 +2,7 @@
 #include <boost/beast/core/detail/base64.hpp>
 
 #include "api_server.hpp"
+#include "apimachinery/list_options.hpp"
 #include "apimachinery/selectors.hpp"
 #include "watch_stream.hpp"
 
@@ -83,6 +84,38 @@ Result<Selectors> parse_selectors(const HttpRequest& req, const ResourceType& t)
   }
   return s;
 }
+// ListOptions decoded, defaulted and validated as the API server's list/watch handler does
+// before storage sees them (handlers/get.go): a bad combination is a 422 on ListOptions.
+Result<am::ListOptions> list_options(const HttpRequest& req) {
+  am::ListOptions o;
+  o.watch = req.bool_param("watch");
+  o.resource_version = req.param("resourceVersion");
+  o.resource_version_match = req.param("resourceVersionMatch");
+  if (req.has_param("sendInitialEvents")) o.send_initial_events = req.bool_param("sendInitialEvents");
+  o.allow_watch_bookmarks = req.bool_param("allowWatchBookmarks");
+  o.continue_token = req.param("continue");
+  am::default_list_options(o);
+  auto causes = am::validate_list_options(o);
+  if (causes.empty()) return o;
+  json::array details;
+  for (const auto& c : causes) details.push_back(field_cause(c.reason, c.field, c.message));
+  return invalid("ListOptions", "meta.k8s.io", "", details);
+}
+
+// What a watch-cache watch from a resourceVersion the store has not reached ends with
+// (storage.NewTooLargeResourceVersionError): a 504 Timeout the client retries after a second.
+ApiError too_large_resource_version(std::uint64_t wanted, std::uint64_t current) {
+  ApiError e;
+  e.code = 504;
+  e.reason = "Timeout";
+  e.message =
+      "Too large resource version: " + std::to_string(wanted) + ", current: " + std::to_string(current);
+  e.details = json::object{{"causes", json::array{json::object{{"reason", "ResourceVersionTooLarge"},
+                                                               {"message", "Too large resource version"}}}},
+                           {"retryAfterSeconds", 1}};
+  return e;
+}
+
 // Stored objects normally carry their type already; then presenting them changes nothing.
 bool carries_type(const ResourceType& type, const std::string& api_version, const json::object& object) {
   const auto* av = object.if_contains("apiVersion");
@@ -162,6 +195,7 @@ Result<std::vector<ObjectPtr>> ApiServer::select(const HttpRequest& req, const T
 }
 
 HttpResponse ApiServer::list(const HttpRequest& req, const Target& t) {
+  if (auto options = list_options(req); !options) return error_response(options.error());
   std::size_t limit = 0;
   if (auto l = req.param("limit"); !l.empty()) {
     try {
@@ -217,6 +251,8 @@ HttpResponse ApiServer::list(const HttpRequest& req, const Target& t) {
 }
 
 HttpResponse ApiServer::watch(const HttpRequest& req, const Target& t) {
+  auto options = list_options(req);
+  if (!options) return error_response(options.error());
   auto sel = parse_selectors(req, *t.type);
   if (!sel) return error_response(sel.error());
   auto timeout =
@@ -229,7 +265,19 @@ HttpResponse ApiServer::watch(const HttpRequest& req, const Target& t) {
     }
   }
   std::optional<std::chrono::steady_clock::duration> bookmarks;
-  if (req.param("allowWatchBookmarks") == "true") bookmarks = options_.bookmark_interval;
+  if (options->allow_watch_bookmarks) bookmarks = options_.bookmark_interval;
+
+  const std::string rv_text = options->resource_version;
+  std::uint64_t rv = 0;
+  if (!rv_text.empty()) {
+    try {
+      std::size_t used = 0;
+      rv = std::stoull(rv_text, &used);
+      if (used != rv_text.size()) throw std::invalid_argument("rv");
+    } catch (const std::exception&) {
+      return error_response(bad_request("invalid resource version: " + rv_text));
+    }
+  }
 
   ResourceTypePtr type = t.type;
   bool table_mode = wants_table(req);
@@ -243,32 +291,41 @@ HttpResponse ApiServer::watch(const HttpRequest& req, const Target& t) {
       executor_, filter, present_fn, timeout, bookmarks, [this] { return store_.resource_version(); },
       type->kind, type->api_version());
 
-  std::string rv_text = req.param("resourceVersion");
-  if (rv_text.empty() || rv_text == "0") {
-    // "Get State and Start at Most Recent/Any": synthetic ADDED events for the current objects.
-    for (auto& [key, obj] : store_.list(type->group, type->resource, t.ns))
-      if (filter.matches(*obj)) stream->push_line(WatchStream::event_line("ADDED", present_fn(*obj)));
-  } else {
-    std::uint64_t rv = 0;
-    try {
-      std::size_t used = 0;
-      rv = std::stoull(rv_text, &used);
-      if (used != rv_text.size()) throw std::invalid_argument("rv");
-    } catch (const std::exception&) {
-      return error_response(bad_request("invalid resource version: " + rv_text));
+  const bool initial_events = am::sends_initial_events(*options);
+  const bool end_bookmark = initial_events && options->allow_watch_bookmarks;
+  auto start = [this, filter, present_fn, initial_events, end_bookmark, rv, rv_text](WatchStream& s) {
+    if (initial_events) {
+      // A streaming list (KEP-3157): the current state as ADDED events, selectors applied, then
+      // the bookmark that tells the client its list is complete. NotOlderThan is met by the
+      // current state whatever the given resourceVersion, so a compacted one is no 410 here.
+      for (auto& [key, obj] : store_.list(filter.group, filter.resource, filter.ns))
+        if (filter.matches(*obj)) s.push_line(WatchStream::event_line("ADDED", present_fn(*obj)));
+      if (end_bookmark) s.push_initial_events_end();
+      return;
     }
+    // sendInitialEvents=false: an ordinary watch. "" and "0" start at the most recent state.
+    if (rv == 0) return;
     if (rv < store_.compacted_rv()) {
       // The watch starts, then immediately reports 410 Gone as an ERROR event: client-go's
       // reflector relists on exactly this (API concepts, "Efficient detection of changes").
       ApiError e = expired("too old resource version: " + rv_text + " (" +
                            std::to_string(store_.compacted_rv()) + ")");
       e.code = 410;
-      stream->push_line(WatchStream::event_line("ERROR", e.to_status()));
-      stream->finish();
-    } else {
-      for (const auto& ev : store_.history())
-        if (ev.rv > rv) stream->on_event(ev);
+      s.push_line(WatchStream::event_line("ERROR", e.to_status()));
+      s.finish();
+      return;
     }
+    for (const auto& ev : store_.history())
+      if (ev.rv > rv) s.on_event(ev);
+  };
+  if (rv > store_.resource_version()) {
+    auto too_late_line = [this, rv] {
+      return WatchStream::event_line("ERROR",
+                                     too_large_resource_version(rv, store_.resource_version()).to_status());
+    };
+    stream->start_when_fresh(rv, options_.resource_version_wait, start, too_late_line);
+  } else {
+    start(*stream);
   }
   store_.subscribe(stream);
   std::erase_if(watches_, [](const auto& w) { return w.expired(); });

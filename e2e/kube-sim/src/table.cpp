@@ -1,6 +1,8 @@
 // Server-side printing: meta.k8s.io/v1 Table for `Accept: application/json;as=Table`. Built-in
 // kinds get the columns kubectl users know; custom resources get their CRD's
 // additionalPrinterColumns (or NAME/AGE when it has none), as the apiextensions table convertor.
+#include <algorithm>
+
 #include "api_server.hpp"
 #include "apimachinery/jsonpath.hpp"
 
@@ -60,6 +62,65 @@ long long int_at(const json::object& o, std::initializer_list<const char*> keys)
 std::size_t size_at(const json::object& o, const char* key) {
   const auto* v = o.if_contains(key);
   return v && v->is_object() ? v->as_object().size() : 0;
+}
+
+// An int-or-string field as the printers show it (intstr.String), N/A when unset.
+std::string int_or_string_at(const json::object& o, std::initializer_list<const char*> keys) {
+  const auto* v = path(o, keys);
+  if (!v) return "N/A";
+  if (v->is_string()) return std::string(v->as_string());
+  return v->is_number() ? std::to_string(v->to_number<long long>()) : "N/A";
+}
+
+// A binding's subjects of one kind, comma separated (the printers' wide columns). ServiceAccounts
+// print as namespace/name.
+std::string subjects_of_kind(const json::object& o, std::string_view kind) {
+  std::string out;
+  const auto* subjects = path(o, {"subjects"});
+  if (!subjects || !subjects->is_array()) return out;
+  for (const auto& sv : subjects->as_array()) {
+    if (!sv.is_object() || str_at(sv.as_object(), {"kind"}) != kind) continue;
+    std::string name = str_at(sv.as_object(), {"name"});
+    if (kind == "ServiceAccount") name = str_at(sv.as_object(), {"namespace"}) + "/" + name;
+    out += (out.empty() ? "" : ", ") + name;
+  }
+  return out;
+}
+
+// metav1.FormatLabelSelector: matchLabels as k=v, expressions as "key op (values)", <none> if empty.
+std::string format_label_selector(const json::value* selector) {
+  std::vector<std::string> parts;
+  if (selector && selector->is_object()) {
+    if (const auto* labels = path(selector->as_object(), {"matchLabels"}); labels && labels->is_object())
+      for (const auto& kv : labels->as_object())
+        parts.push_back(std::string(kv.key()) + "=" +
+                        (kv.value().is_string() ? std::string(kv.value().as_string()) : ""));
+    std::sort(parts.begin(), parts.end());
+    if (const auto* exprs = path(selector->as_object(), {"matchExpressions"}); exprs && exprs->is_array())
+      for (const auto& ev : exprs->as_array()) {
+        if (!ev.is_object()) continue;
+        const auto& e = ev.as_object();
+        std::string op = str_at(e, {"operator"}), key = str_at(e, {"key"});
+        for (auto& ch : op) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        if (op == "exists") {
+          parts.push_back(key);
+          continue;
+        }
+        if (op == "doesnotexist") {
+          parts.push_back("!" + key);
+          continue;
+        }
+        std::string values;
+        if (const auto* vs = path(e, {"values"}); vs && vs->is_array())
+          for (const auto& v : vs->as_array())
+            if (v.is_string()) values += (values.empty() ? "" : ",") + std::string(v.as_string());
+        parts.push_back(key + (op == "notin" ? " notin (" : " in (") + values + ")");
+      }
+  }
+  if (parts.empty()) return "<none>";
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : ",") + p;
+  return out;
 }
 
 json::object column(const std::string& name, const std::string& type = "string", int priority = 0,
@@ -174,7 +235,44 @@ json::value ApiServer::table(const ResourceType& type, const std::vector<ObjectP
     cells = [&](const json::object& o) {
       return json::array{meta_str(o, "name"), str_at(o, {"spec", "holderIdentity"}), age_of(o, "")};
     };
-  } else if (type.kind == "CustomResourceDefinition") {
+  } else if (type.kind == "ServiceAccount") {
+    cols.push_back(column("Secrets", "integer"));
+    cols.push_back(column("Age"));
+    cells = [&](const json::object& o) {
+      const auto* secrets = path(o, {"secrets"});
+      std::size_t n = secrets && secrets->is_array() ? secrets->as_array().size() : 0;
+      return json::array{meta_str(o, "name"), n, age_of(o, "")};
+    };
+  } else if (type.kind == "RoleBinding" || type.kind == "ClusterRoleBinding") {
+    cols.push_back(column("Role"));
+    cols.push_back(column("Age"));
+    for (const char* c : {"Users", "Groups", "ServiceAccounts"}) cols.push_back(column(c, "string", 1));
+    cells = [&](const json::object& o) {
+      return json::array{meta_str(o, "name"),
+                         str_at(o, {"roleRef", "kind"}) + "/" + str_at(o, {"roleRef", "name"}),
+                         age_of(o, ""),
+                         subjects_of_kind(o, "User"),
+                         subjects_of_kind(o, "Group"),
+                         subjects_of_kind(o, "ServiceAccount")};
+    };
+  } else if (type.kind == "PodDisruptionBudget") {
+    for (const char* c : {"Min Available", "Max Unavailable"}) cols.push_back(column(c));
+    cols.push_back(column("Allowed Disruptions", "integer"));
+    cols.push_back(column("Age"));
+    cells = [&](const json::object& o) {
+      return json::array{meta_str(o, "name"), int_or_string_at(o, {"spec", "minAvailable"}),
+                         int_or_string_at(o, {"spec", "maxUnavailable"}),
+                         int_at(o, {"status", "disruptionsAllowed"}), age_of(o, "")};
+    };
+  } else if (type.kind == "NetworkPolicy") {
+    cols.push_back(column("Pod-Selector"));
+    cols.push_back(column("Age"));
+    cells = [&](const json::object& o) {
+      return json::array{meta_str(o, "name"), format_label_selector(path(o, {"spec", "podSelector"})),
+                         age_of(o, "")};
+    };
+  } else if (type.kind == "CustomResourceDefinition" || type.kind == "Role" || type.kind == "ClusterRole") {
+    // The apiserver prints these three with their creation time, not an age.
     cols.push_back(column("Created At", "date"));
     cells = [&](const json::object& o) {
       return json::array{meta_str(o, "name"), meta_str(o, "creationTimestamp")};

@@ -45,8 +45,38 @@ std::string WatchStream::event_line(const std::string& type, const json::value& 
   return json::serialize(e) + "\n";
 }
 
+std::string WatchStream::bookmark_line(bool initial_events_end) const {
+  json::object meta{{"resourceVersion", std::to_string(current_rv_())}};
+  if (initial_events_end) meta["annotations"] = json::object{{"k8s.io/initial-events-end", "true"}};
+  json::object obj{{"kind", kind_}, {"apiVersion", api_version_}, {"metadata", std::move(meta)}};
+  return event_line("BOOKMARK", obj);
+}
+
+void WatchStream::push_initial_events_end() { push_line(bookmark_line(true)); }
+
+void WatchStream::start_when_fresh(std::uint64_t rv, std::chrono::steady_clock::duration patience,
+                                   std::function<void(WatchStream&)> start,
+                                   std::function<std::string()> too_late_line) {
+  fresh_rv_ = rv;
+  fresh_deadline_ = std::chrono::steady_clock::now() + patience;
+  start_when_fresh_ = std::move(start);
+  too_late_line_ = std::move(too_late_line);
+  timer_.cancel();
+}
+
 void WatchStream::on_event(const WatchEvent& event) {
-  if (closed_ || finishing_ || !filter_.matches_key(event.key)) return;
+  if (closed_ || finishing_) return;
+  if (start_when_fresh_) {
+    // Any write brings the store forward (one revision counter for every resource). The event
+    // that makes it fresh is part of what the start reads (the store and its history already
+    // hold it), so it is not delivered a second time here.
+    if (event.rv < fresh_rv_) return;
+    auto start = std::move(start_when_fresh_);
+    start_when_fresh_ = nullptr;
+    start(*this);
+    return;
+  }
+  if (!filter_.matches_key(event.key)) return;
   bool now_matches = filter_.matches(*event.object);
   std::string type = event.type;
   if (type == "MODIFIED") {
@@ -90,13 +120,18 @@ net::awaitable<std::optional<std::string>> WatchStream::next() {
     auto now = std::chrono::steady_clock::now();
     if (now >= deadline_) co_return std::nullopt;
     auto wake = deadline_;
-    if (bookmark_interval_) {
+    if (start_when_fresh_) {
+      // Not started yet: no bookmarks (the API server has no watcher registered yet either).
+      if (now >= fresh_deadline_) {
+        start_when_fresh_ = nullptr;
+        finishing_ = true;
+        co_return too_late_line_();
+      }
+      wake = std::min(wake, fresh_deadline_);
+    } else if (bookmark_interval_) {
       if (now >= next_bookmark_) {
         next_bookmark_ = now + *bookmark_interval_;
-        json::object obj{{"kind", kind_},
-                         {"apiVersion", api_version_},
-                         {"metadata", json::object{{"resourceVersion", std::to_string(current_rv_())}}}};
-        co_return event_line("BOOKMARK", obj);
+        co_return bookmark_line(false);
       }
       wake = std::min(wake, next_bookmark_);
     }

@@ -38,6 +38,15 @@ class WatchStream : public WatchSink {
   void on_event(const WatchEvent& event) override;
   // Queues a raw line (the initial ADDED events, or a 410 ERROR event).
   void push_line(std::string line);
+  // Queues the BOOKMARK that ends a streaming list's initial events: annotated
+  // k8s.io/initial-events-end and carrying the resourceVersion the initial state was read at.
+  void push_initial_events_end();
+  // Holds the stream's start until the store reaches resourceVersion `rv` (a watch from a
+  // resourceVersion the store has not reached yet): the API server's watch cache waits a few
+  // seconds to catch up, then ends the watch with an ERROR event (504 "Too large resource
+  // version"), which `too_late_line` renders when the wait is over.
+  void start_when_fresh(std::uint64_t rv, std::chrono::steady_clock::duration patience,
+                        std::function<void(WatchStream&)> start, std::function<std::string()> too_late_line);
   // Ends the stream after the queued lines are delivered.
   void finish();
   void close();
@@ -48,6 +57,8 @@ class WatchStream : public WatchSink {
   static std::string event_line(const std::string& type, const boost::json::value& object);
 
  private:
+  std::string bookmark_line(bool initial_events_end) const;
+
   WatchFilter filter_;
   Present present_;
   boost::asio::steady_timer timer_;
@@ -57,6 +68,10 @@ class WatchStream : public WatchSink {
   std::function<std::uint64_t()> current_rv_;
   std::string kind_, api_version_;
   std::deque<std::string> pending_;
+  std::function<void(WatchStream&)> start_when_fresh_;  // set while waiting for the store
+  std::uint64_t fresh_rv_ = 0;
+  std::chrono::steady_clock::time_point fresh_deadline_;
+  std::function<std::string()> too_late_line_;
   bool finishing_ = false;
   bool closed_ = false;
 };

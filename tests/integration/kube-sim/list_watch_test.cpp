@@ -147,5 +147,42 @@ TEST(KubeSimWatch, BookmarksWhenAllowed) {
   EXPECT_EQ(meta(events[0].at("object"), "resourceVersion"), rv);
 }
 
+// A streaming list (KEP-3157) over the wire, as kubectl 1.35's wait and rollout status open it:
+// the selected objects as ADDED, the initial-events-end BOOKMARK at the list's resourceVersion,
+// and a resumed watch from that bookmark (sendInitialEvents=false) that sees only later changes.
+TEST(KubeSimWatch, StreamingListThenResumeFromItsBookmark) {
+  InProcessSim sim;
+  auto c = sim.client();
+  ASSERT_EQ(c.post(kCms, configmap("s1", {{"app", "x"}})).status, 201u);
+  ASSERT_EQ(c.post(kCms, configmap("s2", {{"app", "other"}})).status, 201u);
+  ASSERT_EQ(c.post(kCms, configmap("s3", {{"app", "x"}})).status, 201u);
+  std::string list_rv = meta(c.get(kCms).json(), "resourceVersion");
+  const std::string streaming = kCms +
+                                "?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&"
+                                "allowWatchBookmarks=true&timeoutSeconds=5&labelSelector=app%3Dx";
+  auto events = c.watch(streaming, 3);
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].at("type").as_string(), "ADDED");
+  EXPECT_EQ(meta(events[0].at("object"), "name"), "s1");
+  EXPECT_EQ(meta(events[1].at("object"), "name"), "s3");
+  EXPECT_EQ(events[2].at("type").as_string(), "BOOKMARK");
+  const auto& bookmark = events[2].at("object");
+  EXPECT_EQ(meta(bookmark, "resourceVersion"), list_rv);
+  EXPECT_EQ(bookmark.at("metadata").at("annotations").at("k8s.io/initial-events-end").as_string(), "true");
+
+  ASSERT_EQ(c.post(kCms, configmap("s4", {{"app", "x"}})).status, 201u);
+  auto resumed = c.watch(kCms +
+                             "?watch=true&sendInitialEvents=false&resourceVersionMatch=NotOlderThan&"
+                             "timeoutSeconds=1&labelSelector=app%3Dx&resourceVersion=" +
+                             list_rv,
+                         5);
+  ASSERT_EQ(resumed.size(), 1u);
+  EXPECT_EQ(resumed[0].at("type").as_string(), "ADDED");
+  EXPECT_EQ(meta(resumed[0].at("object"), "name"), "s4");
+
+  auto refused = c.get(kCms + "?watch=true&sendInitialEvents=true");
+  EXPECT_EQ(refused.status, 422u) << refused.body;
+}
+
 }  // namespace
 }  // namespace kubesim::testing

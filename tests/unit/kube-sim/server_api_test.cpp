@@ -212,5 +212,21 @@ TEST(ServerStore, HistoryIsBoundedAndSnapshotsRoundTrip) {
   EXPECT_FALSE(copy.restore(json::parse(R"({"objects": 3})")));
 }
 
+// watch= as client libraries send it: every form but "0"/"false" opens a watch (a chunked
+// stream), as on a real API server; those two answer with a list.
+TEST_F(ApiServerTest, WatchQueryBooleanFormsAreReadAsTheApiServerReadsThem) {
+  for (const char* value : {"true", "True", "TRUE", "t", "T", "1", "", "yes"}) {
+    auto r = call("GET", "/api/v1/namespaces/default/configmaps", {}, "application/json", {{"watch", value}});
+    EXPECT_EQ(r.status, 200u) << value;
+    EXPECT_NE(r.watch, nullptr) << "watch=" << value << " should watch";
+  }
+  for (const char* value : {"false", "False", "FALSE", "0"}) {
+    auto r = call("GET", "/api/v1/namespaces/default/configmaps", {}, "application/json", {{"watch", value}});
+    EXPECT_EQ(r.status, 200u) << value;
+    EXPECT_EQ(r.watch, nullptr) << "watch=" << value << " should list";
+    EXPECT_EQ(body(r).at("kind").as_string(), "ConfigMapList") << value;
+  }
+}
+
 }  // namespace
 }  // namespace kubesim
