@@ -33,7 +33,7 @@ struct HttpRequest {
   bool bool_param(const std::string& key) const {
     auto it = query.find(key);
     return kubesim::apimachinery::query_bool(it == query.end() ? std::nullopt
-                                                              : std::optional<std::string_view>(it->second));
+                                                               : std::optional<std::string_view>(it->second));
   }
 };
 

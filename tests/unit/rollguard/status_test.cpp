@@ -129,7 +129,8 @@ TEST(PolicyStatusJson, GoodFieldsSurviveNextToJunk) {
 // A time no rollguard wrote (before the epoch, or beyond what nanoseconds hold) is dropped: the
 // decision subtracts status times from now, and on such a time that would overflow.
 TEST(PolicyStatusJson, TimesOutsideTheRepresentableRangeAreDropped) {
-  json::value v = json::parse(R"({"verifyingSince":"0001-01-01T00:00:00Z","healthySince":"1969-12-31T23:59:59Z",
+  json::value v =
+      json::parse(R"({"verifyingSince":"0001-01-01T00:00:00Z","healthySince":"1969-12-31T23:59:59Z",
     "failingSince":"9999-12-31T23:59:59Z","lastRollback":{"startedAt":"2026-12-02T01:00:00Z"}})");
   auto s = PolicyStatus::from_json(&v);
   EXPECT_FALSE(s.verifying_since);
