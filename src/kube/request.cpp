@@ -161,6 +161,10 @@ Request watch(const ResourceDescriptor& r, std::string_view ns, const WatchOptio
   query.add("fieldSelector", options.field_selector);
   query.add("resourceVersion", options.resource_version);
   query.add_flag("allowWatchBookmarks", options.allow_bookmarks);
+  if (options.send_initial_events) {
+    query.add("sendInitialEvents", "true");
+    query.add("resourceVersionMatch", "NotOlderThan");
+  }
   query.add_int("timeoutSeconds", options.timeout_seconds);
   Request request = make(Method::Get, query.take(resource_path(r, ns)));
   request.watch = true;

@@ -40,7 +40,14 @@ struct WatchOptions {
   std::string resource_version;
   bool allow_bookmarks = true;
   std::optional<int> timeout_seconds;
+  // A streaming list (KEP-3157 "watch-list"): the server first sends the current objects as ADDED
+  // events, then a BOOKMARK annotated k8s.io/initial-events-end, then the changes. Sent with
+  // resourceVersionMatch=NotOlderThan, which the API server requires for it.
+  bool send_initial_events = false;
 };
+
+// The annotation of the BOOKMARK that ends a streaming list's initial events.
+inline constexpr const char* kInitialEventsEndAnnotation = "k8s.io/initial-events-end";
 
 enum class PatchType { Merge, Strategic, Json, Apply };
 const char* content_type(PatchType type);

@@ -158,6 +158,7 @@ void ClusterCache::start(asio::any_io_executor executor, std::shared_ptr<runtime
         spdlog::warn("watch {}: {} (retrying in {} ms)", what, error.describe(),
                      std::chrono::duration_cast<std::chrono::milliseconds>(backoff).count());
       };
+      logs.on_notice = [what](const std::string& notice) { spdlog::info("watch {}: {}", what, notice); };
       auto observer = runtime::watcher_observer(metrics, logs);
       auto sink = runtime::apply_and_notify(informer->writer, informer->handlers);
       auto& signal = signals_.emplace_back(std::make_unique<asio::cancellation_signal>());

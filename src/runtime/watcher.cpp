@@ -90,7 +90,58 @@ StepResult on_event(const Watching& state, kube::WatchEvent& event) {
   return {next, {Event{type, std::move(object)}}, std::nullopt};
 }
 
+bool is_initial_events_end(const kube::WatchEvent& event) {
+  auto* m = kube::meta::metadata(event.object);
+  auto* annotations = m ? m->if_contains("annotations") : nullptr;
+  auto* obj = annotations ? annotations->if_object() : nullptr;
+  auto* end = obj ? obj->if_contains(kube::kInitialEventsEndAnnotation) : nullptr;
+  return end && end->is_string() && end->get_string() == "true";
+}
+
+StepResult on_initial_event(const InitStreaming& state, kube::WatchEvent& event) {
+  using kube::WatchEventType;
+  if (event.type == WatchEventType::Error) {
+    // Whatever the code, the half-received initial state is useless: start over (a 410 cannot
+    // happen for a stream that began at the current state, but is a restart too).
+    kube::Error error = event.error();
+    if (error.message().find("sendInitialEvents") != std::string::npos) {
+      return {Empty{true}, {}, std::nullopt,
+              "the server ended a streaming list (" + error.message() + "); using list+watch"};
+    }
+    return {Empty{}, {}, std::move(error)};
+  }
+  std::string rv = event.resource_version();
+  if (rv.empty()) rv = state.resource_version;
+  if (event.type == WatchEventType::Bookmark) {
+    if (is_initial_events_end(event)) {
+      return {Watching{std::move(rv)}, {Event{EventType::InitDone, nullptr}}, std::nullopt};
+    }
+    return {InitStreaming{std::move(rv)}, {}, std::nullopt};
+  }
+  if (event.type == WatchEventType::Deleted) {
+    // The initial events are the current objects; a deletion among them breaks the protocol and the
+    // buffered state could not be trusted: relist.
+    return {Empty{}, {}, decode_error("DELETED event before the end of a streaming list's initial events")};
+  }
+  auto object = std::make_shared<const boost::json::object>(std::move(event.object));
+  return {InitStreaming{std::move(rv)}, {Event{EventType::InitApply, std::move(object)}}, std::nullopt};
+}
+
+// The server said no to sendInitialEvents: 422 from ValidateListOptions when the WatchList feature is
+// off (also on current clusters: an aggregated API server has feature gates of its own), a 500 with
+// the same words from storage that bypasses validation, a 400 from servers that check parameters more
+// bluntly. Like client-go, any answer from the server that is not a passing overload counts; a
+// network error or a 429/503 is retried as a streaming list after the backoff.
+bool refuses_streaming(const kube::Error& error) {
+  if (error.kind() != kube::ErrorKind::Api) return false;
+  return !error.is_transient() || error.message().find("sendInitialEvents") != std::string::npos;
+}
+
 }  // namespace
+
+bool reads_stream(const State& state) {
+  return std::holds_alternative<Watching>(state) || std::holds_alternative<InitStreaming>(state);
+}
 
 const char* to_string(EventType type) {
   switch (type) {
@@ -111,14 +162,24 @@ const char* to_string(EventType type) {
 const char* state_name(const State& state) {
   return std::visit(
       Overloaded{[](const Empty&) { return "Empty"; }, [](const InitPage&) { return "InitPage"; },
-                 [](const InitListed&) { return "InitListed"; }, [](const Watching&) { return "Watching"; }},
+                 [](const InitListed&) { return "InitListed"; }, [](const Watching&) { return "Watching"; },
+                 [](const InitStreaming&) { return "InitStreaming"; }},
       state);
 }
 
 Action next_action(const State& state, const Config& config, const Random& random) {
   return std::visit(
       Overloaded{
-          [&](const Empty&) -> Action { return ListPage{list_options(config, "")}; },
+          [&](const Empty& empty) -> Action {
+            if (!config.streaming_list || empty.list_only) return ListPage{list_options(config, "")};
+            kube::WatchOptions options;
+            options.label_selector = config.label_selector;
+            options.field_selector = config.field_selector;
+            options.allow_bookmarks = true;  // the end of the initial events is a bookmark
+            options.send_initial_events = true;
+            options.timeout_seconds = config.streaming_list_timeout_seconds;
+            return OpenWatch{std::move(options)};
+          },
           [&](const InitPage& page) -> Action { return ListPage{list_options(config, page.continue_token)}; },
           [&](const InitListed& listed) -> Action {
             kube::WatchOptions options;
@@ -131,7 +192,8 @@ Action next_action(const State& state, const Config& config, const Random& rando
             options.timeout_seconds = lo + std::min(hi - lo, static_cast<int>(random() * (hi - lo + 1)));
             return OpenWatch{std::move(options)};
           },
-          [&](const Watching&) -> Action { return ReadWatch{}; }},
+          [&](const Watching&) -> Action { return ReadWatch{}; },
+          [&](const InitStreaming&) -> Action { return ReadWatch{}; }},
       state);
 }
 
@@ -145,6 +207,15 @@ StepResult step(const State& state, Outcome outcome) {
             return on_page(state, page);
           },
           [&](WatchOpened& opened) -> StepResult {
+            if (auto* empty = std::get_if<Empty>(&state); empty && !empty->list_only) {
+              if (opened.result) return {InitStreaming{}, {Event{EventType::InitStart, nullptr}}, std::nullopt};
+              const kube::Error& error = opened.result.error();
+              if (refuses_streaming(error)) {
+                return {Empty{true}, {}, std::nullopt,
+                        "the server refused a streaming list (" + error.message() + "); using list+watch"};
+              }
+              return {state, {}, error};
+            }
             auto* listed = std::get_if<InitListed>(&state);
             if (!listed)
               return {state, {}, kube::Error(kube::ErrorKind::Invalid, "watch opened outside InitListed")};
@@ -154,6 +225,8 @@ StepResult step(const State& state, Outcome outcome) {
             return {state, {}, error};
           },
           [&](WatchReceived& received) -> StepResult {
+            if (auto* streaming = std::get_if<InitStreaming>(&state))
+              return on_initial_event(*streaming, received.event);
             auto* watching = std::get_if<Watching>(&state);
             if (!watching)
               return {state, {}, kube::Error(kube::ErrorKind::Invalid, "watch event while not watching")};
@@ -165,9 +238,17 @@ StepResult step(const State& state, Outcome outcome) {
             if (auto* watching = std::get_if<Watching>(&state)) {
               return {InitListed{watching->resource_version}, {}, std::nullopt};
             }
+            // Ended before the end bookmark: a server that ignored sendInitialEvents sent a plain
+            // watch (its synthetic ADDED events, never the bookmark). The buffered objects are dropped
+            // at the list's InitStart.
+            if (std::holds_alternative<InitStreaming>(state)) {
+              return {Empty{true}, {}, std::nullopt,
+                      "a streaming list ended before its initial-events-end bookmark; using list+watch"};
+            }
             return {state, {}, std::nullopt};
           },
           [&](WatchFailed& failed) -> StepResult {
+            if (std::holds_alternative<InitStreaming>(state)) return {Empty{}, {}, failed.error};
             auto* watching = std::get_if<Watching>(&state);
             if (!watching) return {state, {}, failed.error};
             if (failed.error.is_gone()) return {Empty{}, {}, failed.error};

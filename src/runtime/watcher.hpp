@@ -5,6 +5,14 @@
 //   Watching{rv} --event--> Watching{rv'}      Watching --clean end / error--> InitListed{rv}
 //   any --410 Gone--> Empty (relist)           InitPage --410 (continue token expired)--> Empty
 //
+// With Config::streaming_list the initial state is synced by a streaming list instead (KEP-3157):
+//   Empty --watch(sendInitialEvents) opened--> InitStreaming --ADDED...--> InitStreaming
+//   --BOOKMARK k8s.io/initial-events-end--> Watching{bookmark's rv}
+// The objects arrive one event at a time, so no whole list is held in one response. A server that
+// refuses it (422/400: the WatchList feature is off, or the server predates it) or ends the stream
+// before the end bookmark (a server that ignored the parameter) gets list+watch from then on:
+// Empty{list_only}. Only a relist from scratch (410) tries streaming again.
+//
 // next_action(state) says what I/O to do; step(state, outcome) consumes its outcome and returns the
 // next state, the events to emit and whether the outcome was an error (the driver then backs off:
 // the backoff policy wraps the machine, it is not part of it).
@@ -28,7 +36,9 @@ using ObjectPtr = std::shared_ptr<const boost::json::object>;
 namespace watcher {
 
 // --- States ---------------------------------------------------------------------------------
-struct Empty {};
+struct Empty {
+  bool list_only = false;  // the server refused a streaming list: page through a list instead
+};
 struct InitPage {
   std::string continue_token;
 };
@@ -38,7 +48,11 @@ struct InitListed {
 struct Watching {
   std::string resource_version;
 };
-using State = std::variant<Empty, InitPage, InitListed, Watching>;
+// A streaming list's initial events are arriving on the open stream.
+struct InitStreaming {
+  std::string resource_version;
+};
+using State = std::variant<Empty, InitPage, InitListed, Watching, InitStreaming>;
 
 // --- Actions: the I/O the driver performs next ------------------------------------------------
 struct ListPage {
@@ -83,6 +97,12 @@ struct Config {
   // connections are spread over API server replicas and no watch lives forever.
   int min_watch_timeout_seconds = 300;
   int max_watch_timeout_seconds = 600;
+  // Sync by a streaming list when the server supports it (falls back to list+watch by itself).
+  bool streaming_list = true;
+  // The streaming list's own watch ends after this (then re-watches from its resourceVersion like any
+  // watch): it bounds how long a server that ignores sendInitialEvents, and so never sends the end
+  // bookmark, can keep the store unsynced before the fallback.
+  int streaming_list_timeout_seconds = 60;
 };
 
 struct StepResult {
@@ -90,7 +110,12 @@ struct StepResult {
   std::vector<Event> events;
   // Set when the outcome was a failure: the driver waits for its backoff before the next action.
   std::optional<kube::Error> error;
+  // Something worth one log line that is not a failure (the fallback from a streaming list).
+  std::string notice;
 };
+
+// True while the state reads from an open watch stream (the driver keeps it open).
+bool reads_stream(const State& state);
 
 Action next_action(const State& state, const Config& config, const Random& random);
 StepResult step(const State& state, Outcome outcome);

@@ -78,7 +78,13 @@ boost::asio::awaitable<void> run_watcher(ListWatchSource& source, WatcherOptions
       auto response = co_await source.list(list->options);
       outcome = watcher::PageListed{std::move(response)};
     } else if (auto* open = std::get_if<watcher::OpenWatch>(&action)) {
-      if (watched_since_list && observer.on_watch_restart) observer.on_watch_restart();
+      if (std::holds_alternative<watcher::Empty>(state)) {
+        // A streaming list: a sync from scratch, like a list.
+        watched_since_list = false;
+        if (observer.on_relist) observer.on_relist();
+      } else if (watched_since_list && observer.on_watch_restart) {
+        observer.on_watch_restart();
+      }
       watched_since_list = true;
       auto opened = co_await source.watch(open->options);
       if (opened && *opened) {
@@ -118,7 +124,8 @@ boost::asio::awaitable<void> run_watcher(ListWatchSource& source, WatcherOptions
       if (observer.on_event) observer.on_event(event);
       sink(event);
     }
-    if (!std::holds_alternative<watcher::Watching>(result.next)) close_stream();
+    if (!result.notice.empty() && observer.on_notice) observer.on_notice(result.notice);
+    if (!watcher::reads_stream(result.next)) close_stream();
     if (observer.on_transition && result.next.index() != state.index())
       observer.on_transition(state, result.next);
     state = std::move(result.next);

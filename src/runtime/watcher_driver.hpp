@@ -44,6 +44,7 @@ struct WatcherObserver {
   std::function<void()> on_relist;         // a list from scratch starts (initial sync, after 410)
   std::function<void()> on_watch_restart;  // a watch re-opens from the last resourceVersion
   std::function<void(const watcher::Event& event)> on_event;  // before the sink gets it
+  std::function<void(const std::string& notice)> on_notice;  // e.g. the fallback to list+watch
 };
 
 // Runs until the coroutine is canceled (per-operation cancellation, e.g. co_spawn with a bound

@@ -13,13 +13,16 @@ StatusCause not_supported(std::string field, const std::string& value,
   return StatusCause{"FieldValueNotSupported", std::move(message), std::move(field)};
 }
 
-std::vector<StatusCause> validate_watch_options(const ListOptions& o) {
+std::vector<StatusCause> validate_watch_options(const ListOptions& o, bool watch_list_enabled) {
   std::vector<StatusCause> causes;
   const std::string& match = o.resource_version_match;
   if (o.send_initial_events && match != kNotOlderThan)
     causes.push_back(forbidden(
         "resourceVersionMatch",
         std::string("sendInitialEvents requires setting resourceVersionMatch to ") + kNotOlderThan));
+  if (o.send_initial_events && !watch_list_enabled)
+    causes.push_back(forbidden("sendInitialEvents",
+                               "sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled"));
   if (!match.empty()) {
     if (!o.send_initial_events)
       causes.push_back(
@@ -35,7 +38,8 @@ std::vector<StatusCause> validate_watch_options(const ListOptions& o) {
 }
 }  // namespace
 
-void default_list_options(ListOptions& o) {
+void default_list_options(ListOptions& o, bool watch_list_enabled) {
+  if (!watch_list_enabled) return;
   if (o.send_initial_events || !o.resource_version_match.empty()) return;
   const bool legacy = o.resource_version.empty() || o.resource_version == "0";
   if (o.watch && legacy) {
@@ -44,8 +48,8 @@ void default_list_options(ListOptions& o) {
   }
 }
 
-std::vector<StatusCause> validate_list_options(const ListOptions& o) {
-  if (o.watch) return validate_watch_options(o);
+std::vector<StatusCause> validate_list_options(const ListOptions& o, bool watch_list_enabled) {
+  if (o.watch) return validate_watch_options(o, watch_list_enabled);
   std::vector<StatusCause> causes;
   if (const std::string& match = o.resource_version_match; !match.empty()) {
     if (o.resource_version.empty())

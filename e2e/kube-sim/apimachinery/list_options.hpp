@@ -29,9 +29,12 @@ struct ListOptions {
 // streaming list (sendInitialEvents=true, NotOlderThan): the legacy "synthetic ADDED events
 // for the current state" watch, now ended by the initial-events-end bookmark when the client
 // allowed bookmarks.
-void default_list_options(ListOptions& options);
+// watch_list_enabled: the WatchList feature gate (--feature-gates WatchList=false turns it off, as
+// on servers before 1.32 and on aggregated API servers): no defaulting, and sendInitialEvents is
+// refused with the API server's words.
+void default_list_options(ListOptions& options, bool watch_list_enabled = true);
 
-std::vector<StatusCause> validate_list_options(const ListOptions& options);
+std::vector<StatusCause> validate_list_options(const ListOptions& options, bool watch_list_enabled = true);
 
 // The streaming-list case: initial ADDED events from the current state, then (when bookmarks are
 // allowed) the BOOKMARK annotated k8s.io/initial-events-end (the cacher's isListWatchRequest

@@ -33,6 +33,8 @@ struct ApiServerOptions {
   // cache's 3 s blockTimeout) before it ends with 504 "Too large resource version".
   std::chrono::milliseconds resource_version_wait{3000};
   std::size_t history_limit = 10000;
+  // The WatchList feature gate (streaming lists, KEP-3157): on as in Kubernetes 1.32+.
+  bool watch_list = true;
 };
 
 using Clock = std::function<std::chrono::system_clock::time_point()>;

@@ -9,6 +9,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <csignal>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -63,6 +64,32 @@ std::string random_token() {
   for (int i = 0; i < 32; ++i) s += "abcdefghijklmnopqrstuvwxyz0123456789"[rd() % 36];
   return s;
 }
+// --feature-gates as the API server reads it ("A=true,B=false", values as strconv.ParseBool):
+// returns an error message, or "" and the gates set.
+std::string parse_feature_gates(const std::string& text, bool& watch_list) {
+  std::stringstream in(text);
+  std::string pair;
+  while (std::getline(in, pair, ',')) {
+    if (pair.empty()) continue;
+    auto eq = pair.find('=');
+    if (eq == std::string::npos) return "missing bool value for " + pair;
+    const std::string key = pair.substr(0, eq), value = pair.substr(eq + 1);
+    bool on;
+    if (value == "1" || value == "t" || value == "T" || value == "true" || value == "TRUE" || value == "True") {
+      on = true;
+    } else if (value == "0" || value == "f" || value == "F" || value == "false" || value == "FALSE" ||
+               value == "False") {
+      on = false;
+    } else {
+      return "invalid value of " + key + "=" + value + ", err: strconv.ParseBool: parsing \"" + value +
+             "\": invalid syntax";
+    }
+    if (key != "WatchList") return "unrecognized feature gate: " + key;
+    watch_list = on;
+  }
+  return "";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -109,8 +136,17 @@ int main(int argc, char** argv) {
                  "'{\"errors\":[{\"verb\":\"list\",\"share\":0.1,\"code\":503}],\"watchCutSeconds\":1}'");
   app.add_option("--pki-dir", pki_dir,
                  "keep the generated CA, certificate and key here and reuse them on the next start");
+  std::string feature_gates;
+  app.add_option("--feature-gates", feature_gates,
+                 "key=true|false pairs, comma separated, as the API server takes them; known: WatchList "
+                 "(streaming lists, default true)");
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::from_str(log_level));
+  bool watch_list = true;
+  if (auto gates = parse_feature_gates(feature_gates, watch_list); !gates.empty()) {
+    std::fprintf(stderr, "kube-sim: --feature-gates: %s\n", gates.c_str());
+    return 2;
+  }
 
   if (token.empty()) token = random_token();
   boost::asio::io_context io;
@@ -120,6 +156,7 @@ int main(int argc, char** argv) {
   api_options.continue_ttl = std::chrono::seconds(continue_ttl);
   api_options.bookmark_interval = std::chrono::milliseconds(bookmark_ms);
   api_options.history_limit = history;
+  api_options.watch_list = watch_list;
   kubesim::ApiServer api(io.get_executor(), api_options);
 
   if (!state_file.empty()) {

@@ -86,7 +86,7 @@ Result<Selectors> parse_selectors(const HttpRequest& req, const ResourceType& t)
 }
 // ListOptions decoded, defaulted and validated as the API server's list/watch handler does
 // before storage sees them (handlers/get.go): a bad combination is a 422 on ListOptions.
-Result<am::ListOptions> list_options(const HttpRequest& req) {
+Result<am::ListOptions> list_options(const HttpRequest& req, bool watch_list_enabled) {
   am::ListOptions o;
   o.watch = req.bool_param("watch");
   o.resource_version = req.param("resourceVersion");
@@ -94,8 +94,8 @@ Result<am::ListOptions> list_options(const HttpRequest& req) {
   if (req.has_param("sendInitialEvents")) o.send_initial_events = req.bool_param("sendInitialEvents");
   o.allow_watch_bookmarks = req.bool_param("allowWatchBookmarks");
   o.continue_token = req.param("continue");
-  am::default_list_options(o);
-  auto causes = am::validate_list_options(o);
+  am::default_list_options(o, watch_list_enabled);
+  auto causes = am::validate_list_options(o, watch_list_enabled);
   if (causes.empty()) return o;
   json::array details;
   for (const auto& c : causes) details.push_back(field_cause(c.reason, c.field, c.message));
@@ -195,7 +195,7 @@ Result<std::vector<ObjectPtr>> ApiServer::select(const HttpRequest& req, const T
 }
 
 HttpResponse ApiServer::list(const HttpRequest& req, const Target& t) {
-  if (auto options = list_options(req); !options) return error_response(options.error());
+  if (auto options = list_options(req, options_.watch_list); !options) return error_response(options.error());
   std::size_t limit = 0;
   if (auto l = req.param("limit"); !l.empty()) {
     try {
@@ -251,7 +251,7 @@ HttpResponse ApiServer::list(const HttpRequest& req, const Target& t) {
 }
 
 HttpResponse ApiServer::watch(const HttpRequest& req, const Target& t) {
-  auto options = list_options(req);
+  auto options = list_options(req, options_.watch_list);
   if (!options) return error_response(options.error());
   auto sel = parse_selectors(req, *t.type);
   if (!sel) return error_response(sel.error());

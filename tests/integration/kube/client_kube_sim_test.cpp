@@ -2,6 +2,8 @@
 // and error decoding, checked against a server that speaks the Kubernetes API.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
@@ -152,6 +154,94 @@ TEST_F(ClientAgainstKubeSim, WatchFromListResourceVersionSeesChangesInOrder) {
   });
   ASSERT_TRUE(outcome && outcome->has_value()) << (outcome ? outcome->error().describe() : "");
   EXPECT_EQ(outcome->value(), (std::vector<std::string>{"ADDED w", "MODIFIED w", "DELETED w"}));
+}
+
+// A streaming list (KEP-3157): the current objects as ADDED events, then the BOOKMARK annotated
+// k8s.io/initial-events-end whose resourceVersion is the list's, then live changes on the same stream.
+TEST_F(ClientAgainstKubeSim, StreamingListSendsInitialEventsThenTheEndBookmarkThenChanges) {
+  auto outcome = run([](std::shared_ptr<Client> client) -> asio::awaitable<Result<std::vector<std::string>>> {
+    const auto cm = ResourceDescriptor::config_maps();
+    for (const char* name : {"s1", "s2", "s3"}) {
+      const auto object = config_map(name, "1");
+      auto created = co_await client->create(cm, "default", object);
+      if (!created) co_return created.error();
+    }
+    ListOptions list_options;
+    list_options.label_selector = "suite=client";
+    auto listed = co_await client->list(cm, "default", list_options);
+    if (!listed) co_return listed.error();
+    const std::string list_rv = rv_of(listed.value());
+
+    WatchOptions watch_options;
+    watch_options.label_selector = "suite=client";
+    watch_options.send_initial_events = true;
+    watch_options.timeout_seconds = 30;
+    auto stream = co_await client->watch(cm, "default", watch_options);
+    if (!stream) co_return stream.error();
+    std::vector<std::string> seen;
+    for (;;) {
+      auto event = co_await stream.value()->next();
+      if (!event) co_return event.error();
+      if (!event->has_value()) co_return Error(ErrorKind::Invalid, "stream ended before the end bookmark");
+      const auto& e = **event;
+      if (e.type == WatchEventType::Bookmark) {
+        auto* annotations = e.object.at("metadata").as_object().if_contains("annotations");
+        auto* end = annotations ? annotations->as_object().if_contains(kInitialEventsEndAnnotation) : nullptr;
+        if (!end || *end != "true") continue;  // a progress bookmark
+        // Nothing changed since the list, so the bookmark carries exactly its resourceVersion.
+        seen.push_back(e.resource_version() == list_rv ? "END at the list's version"
+                                                       : "END at " + e.resource_version() + " != " + list_rv);
+        break;
+      }
+      seen.push_back(std::string(to_string(e.type)) + " " + std::string(e.object.at("metadata").at("name").as_string()));
+    }
+    std::string body = R"({"data":{"key":"2"}})";
+    auto patched = co_await client->patch(cm, "default", "s2", PatchType::Merge, std::move(body));
+    if (!patched) co_return patched.error();
+    for (;;) {
+      auto event = co_await stream.value()->next();
+      if (!event) co_return event.error();
+      if (!event->has_value()) co_return Error(ErrorKind::Invalid, "stream ended before the change");
+      if ((*event)->type == WatchEventType::Bookmark) continue;
+      seen.push_back(std::string(to_string((*event)->type)) + " " +
+                     std::string((*event)->object.at("metadata").at("name").as_string()));
+      break;
+    }
+    stream.value()->cancel();
+    co_return seen;
+  });
+  ASSERT_TRUE(outcome && outcome->has_value()) << (outcome ? outcome->error().describe() : "");
+  auto seen = outcome->value();
+  ASSERT_EQ(seen.size(), 5u);
+  std::sort(seen.begin(), seen.begin() + 3);  // the initial events come in no promised order
+  EXPECT_EQ(seen, (std::vector<std::string>{"ADDED s1", "ADDED s2", "ADDED s3", "END at the list's version",
+                                            "MODIFIED s2"}));
+}
+
+// The same request to a server with the WatchList feature off is a 422 worded as the API server's.
+TEST(ClientAgainstKubeSimWithoutWatchList, StreamingListIsRefusedAsInvalid) {
+  testing::KubeSimProcess sim({"--feature-gates", "WatchList=false"});
+  ASSERT_TRUE(sim.running()) << sim.startup_error();
+  asio::io_context io;
+  auto client = Client::create(io.get_executor(), sim.config());
+  ASSERT_TRUE(client.has_value());
+  std::optional<Error> refused;
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        WatchOptions options;
+        options.send_initial_events = true;
+        auto stream = co_await (*client)->watch(ResourceDescriptor::config_maps(), "default", options);
+        refused = stream ? Error(ErrorKind::Invalid, "watch was accepted") : stream.error();
+      },
+      asio::detached);
+  io.run();
+  ASSERT_TRUE(refused);
+  EXPECT_TRUE(refused->is_invalid()) << refused->describe();
+  EXPECT_NE(refused->message().find("sendInitialEvents is forbidden for watch unless the WatchList feature gate is "
+                                    "enabled"),
+            std::string::npos)
+      << refused->message();
 }
 
 TEST_F(ClientAgainstKubeSim, WrongTokenIsUnauthorized) {

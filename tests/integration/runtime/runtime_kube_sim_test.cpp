@@ -122,6 +122,8 @@ class RuntimeAgainstKubeSim : public ::testing::Test {
     co_return true;
   }
 
+  void store_follows_churn(bool streaming);
+
   rollguard::testing::KubeSimProcess sim_;
   asio::io_context io_;
   std::shared_ptr<kube::Client> client_;
@@ -210,6 +212,7 @@ TEST_F(RuntimeAgainstKubeSim, PagedListThroughTheMachineSeesEveryObjectOnce) {
   ASSERT_TRUE(complete(io_, seed(25)).value_or(false));
   auto source = client_source(client_, kube::ResourceDescriptor::config_maps(), "default");
   watcher::Config config;
+  config.streaming_list = false;
   config.page_size = 10;
   config.label_selector = "suite=runtime";
   auto names = complete(io_, [&]() -> asio::awaitable<std::vector<std::string>> {
@@ -237,7 +240,8 @@ TEST_F(RuntimeAgainstKubeSim, PagedListThroughTheMachineSeesEveryObjectOnce) {
   EXPECT_EQ(unique.size(), 25u);
 }
 
-TEST_F(RuntimeAgainstKubeSim, WatcherKeepsTheStoreEqualToTheServerThroughChurnReconnectsAndRelists) {
+// The watcher through churn, in either sync mode (a paged list, or a streaming list).
+void RuntimeAgainstKubeSim::store_follows_churn(bool streaming) {
   // 25 objects before the start so the initial list takes 3 pages of 10.
   ASSERT_TRUE(complete(io_, seed(25)).value_or(false));
   Writer writer;
@@ -245,6 +249,7 @@ TEST_F(RuntimeAgainstKubeSim, WatcherKeepsTheStoreEqualToTheServerThroughChurnRe
   auto source = client_source(client_, kube::ResourceDescriptor::config_maps(), "default");
   WatcherOptions options;
   options.config.page_size = 10;
+  options.config.streaming_list = streaming;
   options.config.label_selector = "suite=runtime";
   options.idle_timeout = 2s;  // bookmarks every 500 ms keep a healthy watch alive
   options.backoff.initial = 50ms;
@@ -283,10 +288,71 @@ TEST_F(RuntimeAgainstKubeSim, WatcherKeepsTheStoreEqualToTheServerThroughChurnRe
   ASSERT_FALSE(server.contains("<error>")) << server["<error>"];
   EXPECT_TRUE(run_until(io_, [&] { return store_view(store) == server; }))
       << "store has " << store.size() << " objects, server " << server.size();
-  std::printf("watcher: relists=%d errors=%d\n", relists, errors);
+
+  // Watches cut and refused while more changes than the 5-event history happen: the re-watch from
+  // the last version is 410 Gone, and the watcher syncs from scratch again (a list, or a streaming
+  // list), ending equal to the server.
+  const int relists_before = relists;
+  ASSERT_TRUE(sim_.set_faults(R"({"errors":[{"verb":"watch","share":1.0,"code":503}]})"));
+  ASSERT_TRUE(sim_.cut_watches());
+  ASSERT_TRUE(complete(io_, churn(6)).value_or(false));
+  ASSERT_TRUE(sim_.clear_faults());
+  server = complete(io_, server_view(client_)).value();
+  EXPECT_TRUE(run_until(io_, [&] { return relists > relists_before && watching && store_view(store) == server; }))
+      << "relists " << relists << ", store has " << store.size() << " objects, server " << server.size();
+  std::printf("watcher (%s): relists=%d errors=%d\n", streaming ? "streaming list" : "list+watch", relists,
+              errors);
 
   stop.emit(asio::cancellation_type::terminal);
   EXPECT_TRUE(run_until(io_, [&] { return stopped; }));
+}
+
+TEST_F(RuntimeAgainstKubeSim, WatcherKeepsTheStoreEqualToTheServerThroughChurnReconnectsAndRelists) {
+  store_follows_churn(false);
+}
+
+TEST_F(RuntimeAgainstKubeSim, StreamingListWatcherKeepsTheStoreEqualToTheServerThroughChurn) {
+  store_follows_churn(true);
+}
+
+// A server with the WatchList feature off (servers before 1.32, aggregated API servers) refuses the
+// streaming list with 422: the watcher says so once, lists instead, and the store syncs.
+TEST(RuntimeAgainstKubeSimWithoutWatchList, WatcherFallsBackToListAndWatch) {
+  rollguard::testing::KubeSimProcess sim({"--feature-gates", "WatchList=false"});
+  ASSERT_TRUE(sim.running()) << sim.startup_error();
+  asio::io_context io;
+  auto client = kube::Client::create(io.get_executor(), sim.config());
+  ASSERT_TRUE(client.has_value());
+  const auto cm = kube::ResourceDescriptor::config_maps();
+  const auto object = config_map("before", "1");
+  ASSERT_TRUE(complete(io, (*client)->create(cm, "default", object)).has_value());
+
+  Writer writer;
+  Store store = writer.store();
+  auto source = client_source(*client, cm, "default");
+  std::vector<std::string> notices;
+  int errors = 0;
+  WatcherObserver observer;
+  observer.on_notice = [&](const std::string& notice) { notices.push_back(notice); };
+  observer.on_error = [&](const kube::Error&, Clock::duration) { ++errors; };
+  asio::cancellation_signal stop;
+  bool stopped = false;
+  asio::co_spawn(io,
+                 run_watcher(
+                     *source, WatcherOptions{}, Clock::real(), default_random(),
+                     [&](const watcher::Event& e) { writer.apply(e); }, observer),
+                 asio::bind_cancellation_slot(stop.slot(), [&](std::exception_ptr) { stopped = true; }));
+  ASSERT_TRUE(run_until(io, [&] { return store.is_ready(); }));
+  EXPECT_NE(store.get("default", "before"), nullptr);
+  ASSERT_EQ(notices.size(), 1u);
+  EXPECT_NE(notices[0].find("WatchList feature gate"), std::string::npos) << notices[0];
+  EXPECT_EQ(errors, 0);
+  // Then it watches from the list's version.
+  const auto later = config_map("after", "1");
+  ASSERT_TRUE(complete(io, (*client)->create(cm, "default", later)).has_value());
+  EXPECT_TRUE(run_until(io, [&] { return store.get("default", "after") != nullptr; }));
+  stop.emit(asio::cancellation_type::terminal);
+  EXPECT_TRUE(run_until(io, [&] { return stopped; }));
 }
 
 TEST_F(RuntimeAgainstKubeSim, LeaseElectionHasOneLeaderAndHandsOverOnRelease) {

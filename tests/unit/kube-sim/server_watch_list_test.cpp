@@ -9,6 +9,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "api_server.hpp"
+#include "apimachinery/list_options.hpp"
 #include "watch_stream.hpp"
 
 namespace kubesim {
@@ -245,6 +246,33 @@ TEST_F(WatchListTest, InvalidListOptionsAre422WordedAsTheApiServer) {
     EXPECT_EQ(status.at("details").at("kind").as_string(), "ListOptions");
     EXPECT_EQ(status.at("details").at("group").as_string(), "meta.k8s.io");
   }
+}
+
+// --feature-gates WatchList=false: the streaming list is refused as the API server refuses it, and
+// a legacy watch from "" is not defaulted into one (no end bookmark).
+TEST(WatchListGateOff, StreamingListIsForbiddenAndLegacyWatchesStayLegacy) {
+  boost::asio::io_context io;
+  ApiServerOptions options = quick_options();
+  options.watch_list = false;
+  ApiServer api(io.get_executor(), options, [] { return std::chrono::system_clock::now(); });
+  HttpRequest r;
+  r.method = "GET";
+  r.path = kCms;
+  r.accept = "application/json";
+  r.query = {{"watch", "true"}, {"sendInitialEvents", "true"}, {"resourceVersionMatch", "NotOlderThan"}};
+  auto refused = api.handle(r);
+  EXPECT_EQ(refused.status, 422u);
+  EXPECT_EQ(json::parse(refused.body).at("message").as_string(),
+            "ListOptions.meta.k8s.io \"\" is invalid: sendInitialEvents: Forbidden: sendInitialEvents is forbidden "
+            "for watch unless the WatchList feature gate is enabled");
+
+  apimachinery::ListOptions legacy;
+  legacy.watch = true;
+  apimachinery::default_list_options(legacy, false);
+  EXPECT_FALSE(legacy.send_initial_events.has_value());
+  EXPECT_TRUE(apimachinery::validate_list_options(legacy, false).empty());
+  apimachinery::default_list_options(legacy, true);
+  EXPECT_TRUE(legacy.send_initial_events.value_or(false));
 }
 
 }  // namespace

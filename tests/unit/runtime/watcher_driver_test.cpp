@@ -71,6 +71,7 @@ struct ScriptedSource final : ListWatchSource {
   std::vector<kube::ListOptions> lists;
   std::vector<kube::WatchOptions> watches;
   std::vector<std::shared_ptr<Feed>> feeds;
+  std::deque<kube::Error> watch_errors;  // answers to the next watch requests, before any stream
 
   boost::asio::awaitable<kube::Result<json::value>> list(const kube::ListOptions& options) override {
     lists.push_back(options);
@@ -82,6 +83,11 @@ struct ScriptedSource final : ListWatchSource {
   boost::asio::awaitable<kube::Result<std::unique_ptr<kube::WatchStream>>> watch(
       const kube::WatchOptions& options) override {
     watches.push_back(options);
+    if (!watch_errors.empty()) {
+      auto error = std::move(watch_errors.front());
+      watch_errors.pop_front();
+      co_return error;
+    }
     feeds.push_back(std::make_shared<Feed>());
     co_return std::unique_ptr<kube::WatchStream>(std::make_unique<FeedStream>(feeds.back()));
   }
@@ -102,6 +108,13 @@ json::value page(std::vector<json::object> items, const std::string& rv, const s
 
 kube::WatchEvent added(const std::string& name, const std::string& rv) {
   return {kube::WatchEventType::Added, obj(name, rv)};
+}
+
+// Most tests script a paged list; the streaming list has its own tests at the end.
+WatcherOptions list_then_watch() {
+  WatcherOptions o;
+  o.config.streaming_list = false;
+  return o;
 }
 
 class WatcherDriverTest : public ::testing::Test {
@@ -131,7 +144,7 @@ class WatcherDriverTest : public ::testing::Test {
   boost::asio::io_context io;
   std::shared_ptr<FakeClock> clock = std::make_shared<FakeClock>();
   ScriptedSource source;
-  WatcherOptions options;
+  WatcherOptions options = list_then_watch();
   WatcherMetrics metrics;  // none unless a test registers them
   boost::asio::cancellation_signal stop;
   std::vector<watcher::EventType> events;
@@ -262,6 +275,45 @@ TEST_F(WatcherDriverTest, MetricsCountRelistsWatchRestartsErrorsAndEvents) {
   EXPECT_NE(text.find("rollguard_watcher_errors_total{resource=\"deployments\"} 1"), std::string::npos);
   // InitStart, InitApply, InitDone, Apply; then the relist's InitStart, InitApply, InitDone.
   EXPECT_NE(text.find("rollguard_watcher_events_total{resource=\"deployments\"} 7"), std::string::npos);
+}
+
+
+kube::WatchEvent end_of_initial_events(const std::string& rv) {
+  json::object md{{"resourceVersion", rv}, {"annotations", json::object{{"k8s.io/initial-events-end", "true"}}}};
+  return {kube::WatchEventType::Bookmark, json::object{{"metadata", md}}};
+}
+
+TEST_F(WatcherDriverTest, StreamingListSyncsFromOneStreamAndKeepsIt) {
+  options = WatcherOptions{};
+  start();
+  EXPECT_TRUE(source.lists.empty());
+  ASSERT_EQ(source.watches.size(), 1u);
+  EXPECT_TRUE(source.watches[0].send_initial_events);
+  source.feeds[0]->push(std::optional(added("a", "5")));
+  source.feeds[0]->push(std::optional(end_of_initial_events("9")));
+  source.feeds[0]->push(std::optional(added("b", "10")));
+  io.poll();
+  EXPECT_EQ(events, (std::vector{EventType::InitStart, EventType::InitApply, EventType::InitDone, EventType::Apply}));
+  EXPECT_FALSE(source.feeds[0]->canceled);  // the same stream goes on as the watch
+  EXPECT_EQ(source.watches.size(), 1u);
+  EXPECT_TRUE(errors.empty());
+}
+
+TEST_F(WatcherDriverTest, RefusedStreamingListFallsBackToListWithoutBackoff) {
+  options = WatcherOptions{};
+  kube::Status status;
+  status.code = 422;
+  status.reason = "Invalid";
+  status.message = "sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled";
+  source.watch_errors.push_back(kube::Error::from_status(status));
+  source.pages.push_back(page({obj("a", "1")}, "10"));
+  start();
+  ASSERT_EQ(source.lists.size(), 1u);
+  ASSERT_EQ(source.watches.size(), 2u);
+  EXPECT_FALSE(source.watches[1].send_initial_events);
+  EXPECT_EQ(source.watches[1].resource_version, "10");
+  EXPECT_TRUE(errors.empty());
+  EXPECT_EQ(events, (std::vector{EventType::InitStart, EventType::InitApply, EventType::InitDone}));
 }
 
 }  // namespace

@@ -41,7 +41,13 @@ std::vector<EventType> types(const StepResult& r) {
 
 std::string name_of(const Event& e) { return std::string(e.object->at("metadata").at("name").as_string()); }
 
-Config config;
+// The list+watch tests; the streaming list has its own below.
+Config list_watch_config() {
+  Config c;
+  c.streaming_list = false;
+  return c;
+}
+Config config = list_watch_config();
 Random half = fixed_random(0.5);
 
 TEST(WatcherActions, FirstPageListsWithLimitAndNoResourceVersion) {
@@ -245,6 +251,134 @@ TEST(WatcherStep, OutcomesInTheWrongStateAreRejectedWithoutChangingState) {
   auto r2 = step(Watching{"3"}, PageListed{list_page({}, "1", "")});
   ASSERT_TRUE(r2.error);
   EXPECT_TRUE(std::holds_alternative<Watching>(r2.next));
+}
+
+// --- Streaming list (KEP-3157) ------------------------------------------------------------------
+
+json::object end_bookmark(const std::string& rv, bool end = true) {
+  json::object metadata{{"resourceVersion", rv}};
+  if (end) metadata["annotations"] = json::object{{"k8s.io/initial-events-end", "true"}};
+  return json::object{{"kind", "Deployment"}, {"metadata", metadata}};
+}
+
+TEST(WatcherStreaming, EmptyOpensAStreamingListWithTheSelectors) {
+  Config c;
+  c.label_selector = "app=web";
+  c.field_selector = "metadata.name=a";
+  auto action = next_action(Empty{}, c, half);
+  auto* open = std::get_if<OpenWatch>(&action);
+  ASSERT_NE(open, nullptr);
+  EXPECT_TRUE(open->options.send_initial_events);
+  EXPECT_TRUE(open->options.allow_bookmarks);
+  EXPECT_TRUE(open->options.resource_version.empty());
+  EXPECT_EQ(open->options.label_selector, "app=web");
+  EXPECT_EQ(open->options.field_selector, "metadata.name=a");
+  EXPECT_EQ(open->options.timeout_seconds, c.streaming_list_timeout_seconds);
+  auto request = kube::requests::watch(kube::ResourceDescriptor::deployments(), "prod", open->options);
+  EXPECT_NE(request.target.find("sendInitialEvents=true"), std::string::npos) << request.target;
+  EXPECT_NE(request.target.find("resourceVersionMatch=NotOlderThan"), std::string::npos) << request.target;
+}
+
+TEST(WatcherStreaming, ListOnlyOrDisabledPagesThroughAList) {
+  EXPECT_TRUE(std::holds_alternative<ListPage>(next_action(Empty{true}, Config{}, half)));
+  EXPECT_TRUE(std::holds_alternative<ListPage>(next_action(Empty{}, config, half)));
+}
+
+TEST(WatcherStreaming, InitialEventsThenEndBookmarkSyncAndKeepWatching) {
+  auto opened = step(Empty{}, WatchOpened{kube::Result<void>{}});
+  ASSERT_FALSE(opened.error);
+  ASSERT_TRUE(std::holds_alternative<InitStreaming>(opened.next));
+  EXPECT_EQ(types(opened), std::vector<EventType>{EventType::InitStart});
+  EXPECT_TRUE(reads_stream(opened.next));
+  EXPECT_TRUE(std::holds_alternative<ReadWatch>(next_action(opened.next, Config{}, half)));
+
+  auto a = step(opened.next, WatchReceived{watch_event(kube::WatchEventType::Added, object("a", "5"))});
+  auto b = step(a.next, WatchReceived{watch_event(kube::WatchEventType::Added, object("b", "7"))});
+  // A progress bookmark without the annotation changes nothing but the resourceVersion.
+  auto progress = step(b.next, WatchReceived{watch_event(kube::WatchEventType::Bookmark, end_bookmark("8", false))});
+  EXPECT_EQ(types(a), std::vector<EventType>{EventType::InitApply});
+  EXPECT_EQ(name_of(b.events.at(0)), "b");
+  ASSERT_TRUE(std::holds_alternative<InitStreaming>(progress.next));
+  EXPECT_TRUE(progress.events.empty());
+
+  auto end = step(progress.next, WatchReceived{watch_event(kube::WatchEventType::Bookmark, end_bookmark("9"))});
+  EXPECT_FALSE(end.error);
+  EXPECT_EQ(types(end), std::vector<EventType>{EventType::InitDone});
+  ASSERT_TRUE(std::holds_alternative<Watching>(end.next));
+  EXPECT_EQ(std::get<Watching>(end.next).resource_version, "9");  // the list's resourceVersion
+
+  auto live = step(end.next, WatchReceived{watch_event(kube::WatchEventType::Modified, object("a", "10"))});
+  EXPECT_EQ(types(live), std::vector<EventType>{EventType::Apply});
+  // The stream ends cleanly later: re-watch from the last version, no relist.
+  auto ended = step(live.next, WatchEnded{});
+  ASSERT_TRUE(std::holds_alternative<InitListed>(ended.next));
+  EXPECT_EQ(std::get<InitListed>(ended.next).resource_version, "10");
+}
+
+TEST(WatcherStreaming, RefusedByTheServerFallsBackToListWithoutBackoff) {
+  for (auto [code, reason] : {std::pair{422, "Invalid"}, std::pair{400, "BadRequest"}, std::pair{403, "Forbidden"}}) {
+    auto r = step(Empty{}, WatchOpened{api_error(code, reason)});
+    EXPECT_FALSE(r.error) << code;
+    ASSERT_TRUE(std::holds_alternative<Empty>(r.next)) << code;
+    EXPECT_TRUE(std::get<Empty>(r.next).list_only) << code;
+    EXPECT_NE(r.notice.find("list+watch"), std::string::npos) << code;
+    EXPECT_TRUE(std::holds_alternative<ListPage>(next_action(r.next, Config{}, half)));
+  }
+}
+
+TEST(WatcherStreaming, TransientOpenFailuresRetryTheStreamingListAfterBackoff) {
+  for (auto error : {kube::Error(kube::ErrorKind::Network, "refused"), api_error(503, "ServiceUnavailable"),
+                     api_error(429, "TooManyRequests")}) {
+    auto r = step(Empty{}, WatchOpened{error});
+    ASSERT_TRUE(r.error) << error.describe();
+    ASSERT_TRUE(std::holds_alternative<Empty>(r.next));
+    EXPECT_FALSE(std::get<Empty>(r.next).list_only);
+  }
+}
+
+TEST(WatcherStreaming, StreamEndingBeforeTheEndBookmarkFallsBackToList) {
+  // A server that ignored sendInitialEvents: synthetic ADDED events, then the timeout, no bookmark.
+  auto a = step(InitStreaming{}, WatchReceived{watch_event(kube::WatchEventType::Added, object("a", "5"))});
+  auto ended = step(a.next, WatchEnded{});
+  EXPECT_FALSE(ended.error);
+  ASSERT_TRUE(std::holds_alternative<Empty>(ended.next));
+  EXPECT_TRUE(std::get<Empty>(ended.next).list_only);
+  EXPECT_FALSE(ended.notice.empty());
+  EXPECT_FALSE(reads_stream(ended.next));
+}
+
+TEST(WatcherStreaming, FailuresDuringTheInitialEventsRestartFromScratch) {
+  auto failed = step(InitStreaming{"4"}, WatchFailed{kube::Error(kube::ErrorKind::Timeout, "idle")});
+  ASSERT_TRUE(failed.error);
+  ASSERT_TRUE(std::holds_alternative<Empty>(failed.next));
+  EXPECT_FALSE(std::get<Empty>(failed.next).list_only);
+
+  json::object status{{"kind", "Status"}, {"code", 500}, {"reason", "InternalError"}, {"message", "boom"}};
+  auto error = step(InitStreaming{"4"}, WatchReceived{watch_event(kube::WatchEventType::Error, status)});
+  ASSERT_TRUE(error.error);
+  EXPECT_TRUE(std::holds_alternative<Empty>(error.next));
+
+  auto deleted = step(InitStreaming{"4"}, WatchReceived{watch_event(kube::WatchEventType::Deleted, object("a", "5"))});
+  ASSERT_TRUE(deleted.error);
+  EXPECT_TRUE(deleted.events.empty());
+  EXPECT_TRUE(std::holds_alternative<Empty>(deleted.next));
+}
+
+TEST(WatcherStreaming, AnErrorEventNamingSendInitialEventsFallsBackToList) {
+  json::object status{{"kind", "Status"},
+                      {"code", 500},
+                      {"reason", "InternalError"},
+                      {"message", "sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled"}};
+  auto r = step(InitStreaming{}, WatchReceived{watch_event(kube::WatchEventType::Error, status)});
+  EXPECT_FALSE(r.error);
+  ASSERT_TRUE(std::holds_alternative<Empty>(r.next));
+  EXPECT_TRUE(std::get<Empty>(r.next).list_only);
+}
+
+TEST(WatcherStreaming, A410AfterAFallbackTriesTheStreamingListAgain) {
+  auto r = step(Watching{"8"}, WatchFailed{api_error(410, "Gone")});
+  ASSERT_TRUE(std::holds_alternative<Empty>(r.next));
+  EXPECT_FALSE(std::get<Empty>(r.next).list_only);
 }
 
 }  // namespace
