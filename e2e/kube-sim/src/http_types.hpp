@@ -17,7 +17,7 @@ class WatchStream;
 struct HttpRequest {
   std::string method;
   std::string path;                          // percent-decoded path, no query
-  std::map<std::string, std::string> query;  // decoded; last one wins
+  std::map<std::string, std::string> query;  // decoded; the first of a repeated key
   std::string accept;
   std::string content_type;
   std::string authorization;

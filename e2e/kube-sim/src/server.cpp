@@ -40,7 +40,8 @@ HttpRequest to_api_request(const http::request<http::string_body>& req) {
   auto parsed = boost::urls::parse_origin_form(target);
   if (parsed) {
     r.path = parsed->path();
-    for (auto p : parsed->params()) r.query[p.key] = p.has_value ? p.value : std::string();
+    // emplace keeps the first of a repeated key, as the API server's parameter conversion does.
+    for (auto p : parsed->params()) r.query.emplace(p.key, p.has_value ? p.value : std::string());
   } else {
     r.path = target.substr(0, target.find('?'));
   }

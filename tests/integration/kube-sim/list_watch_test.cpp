@@ -42,6 +42,18 @@ TEST(KubeSimList, PagesWithContinueTokens) {
   EXPECT_EQ(meta(p1, "resourceVersion"), meta(p3, "resourceVersion"));
 }
 
+// A repeated query parameter counts with its first value, as in the API server (url.Values and
+// Convert_Slice_string_To_* take element 0), not with its last.
+TEST(KubeSimList, ARepeatedQueryParameterTakesItsFirstValue) {
+  InProcessSim sim;
+  auto c = sim.client();
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(c.post(kCms, configmap("r" + std::to_string(i))).status, 201u);
+  EXPECT_EQ(names(c.get(kCms + "?limit=1&limit=5").json()), (std::vector<std::string>{"r0"}));
+  auto listed = c.get(kCms + "?watch=false&watch=true");
+  EXPECT_EQ(listed.status, 200u);
+  EXPECT_EQ(names(listed.json()).size(), 3u);  // a list, not a watch
+}
+
 TEST(KubeSimList, ContinueTokensExpireAndMalformedOnesAreRejected) {
   InProcessSim sim;
   auto c = sim.client();
