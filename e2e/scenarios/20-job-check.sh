@@ -5,7 +5,9 @@
 # last known good) and fails on v2 (--unhealthy): its output is the termination message
 # (FallbackToLogsOnError) in status and in the Event, and v2 is rolled back exactly once. The check
 # runs once per template (not per evaluation, not again for the restored v1), and with keep: 2 the
-# oldest check Job goes, with its pod, once a third template (v3) has been checked.
+# oldest check Job goes, with its pod, once a third template (v3) has been checked. A restarted
+# controller finds the Jobs by name and runs nothing again; a passed revision whose Job is deleted
+# stays passed.
 #   usage: e2e/scenarios/20-job-check.sh [BIN_DIR]
 set -uo pipefail
 source "$(dirname "$0")/../lib/harness.sh"
@@ -91,5 +93,19 @@ check "v3's check ran once" equals "$(cut -d' ' -f2 "$runs" | paste -sd' ')" "$h
 want=$(printf '%s\n' "web-smoke-$h2" "web-smoke-$h3" | sort | paste -sd' ')
 eventually 30 "keep: 2 — the oldest check Job ($job1) is deleted, v2's and v3's stay" "^$want\$" check_jobs
 eventually 30 "its pod went with it (propagation Background)" '^$' k get pods -l "job-name=$job1" -o 'jsonpath={.items[*].metadata.name}'
+
+rg_log "a new controller (kill -9, start again) and a deleted passed Job: the check is not run again"
+kill -9 "$RG_CTRL_PID"
+wait "$RG_CTRL_PID" 2>/dev/null
+start_controller
+sleep 4 # four intervals of continuous verification
+check "the new controller ran no check (its Jobs are found by name)" equals "$(cut -d' ' -f2 "$runs" | paste -sd' ')" "$h1 $h2 $h3"
+check "and created no Job" equals "$(check_jobs)" "$want"
+k delete job "web-smoke-$h3" >/dev/null
+sleep 4
+check "v3's deleted Job is not re-created: v3 passed on it" equals "$(check_jobs)" "web-smoke-$h2"
+check "nor run again" equals "$(cut -d' ' -f2 "$runs" | paste -sd' ')" "$h1 $h2 $h3"
+check "the SLO still passes" equals "$(jp rbp/web '.status.slos[?(@.name=="smoke")].result')" Pass
+check "phase Healthy on v3" equals "$(phase_of web)" Healthy
 check "exactly one rollback in the whole scenario" equals "$(count_events RolledBack web)" 1
 finish
