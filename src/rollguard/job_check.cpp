@@ -50,6 +50,10 @@ asio::awaitable<void> prune(const JobCheckRequest& request, const std::string& c
 
 asio::awaitable<Measurement> create(const JobCheckRequest& request, const JobSlo& slo,
                                     const std::string& name) {
+  if (!request.rollout_complete && request.rollout_stuck)
+    co_return waiting("the rollout of revision " + std::to_string(request.context.revision) +
+                          " exceeded its progress deadline: check job " + name + " not started",
+                      false);
   if (!request.rollout_complete)
     co_return waiting("waiting for the rollout of revision " + std::to_string(request.context.revision) +
                           " to complete before starting check job " + name,

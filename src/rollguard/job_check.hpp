@@ -23,6 +23,9 @@ struct JobCheckRequest {
   Slo slo;  // of kind job
   EvaluationContext context;
   bool rollout_complete = false;
+  // Past its progress deadline without completing: the check will never start, and waiting for it
+  // must count (inconclusiveThreshold), or a policy with only a job SLO would wait forever.
+  bool rollout_stuck = false;
   // The previous status says this SLO passed on this very pod template: a Job deleted since (by a
   // person, a TTL) is not run again.
   bool passed_before = false;

@@ -113,6 +113,7 @@ asio::awaitable<std::vector<Measurement>> PolicyReconciler::measure(const Policy
       request->slo = slo;
       request->context = context;
       request->rollout_complete = observation.rollout_complete();
+      request->rollout_stuck = observation.progress_deadline_exceeded;
       auto before = std::find_if(previous.slos.begin(), previous.slos.end(),
                                  [&](auto& s) { return s.name == slo.name; });
       request->passed_before = previous.current_pod_template_hash == observation.current_pod_template_hash &&
