@@ -38,9 +38,11 @@ asio::awaitable<void> prune(const JobCheckRequest& request, const std::string& c
     options.propagation_policy = "Background";
     const auto resource = kube::ResourceDescriptor::jobs();  // named: GCC 12 and co_await temporaries
     auto removed = co_await request.client->remove(resource, ns, name, options);
-    if (!removed && !removed.error().is_not_found()) {
-      spdlog::warn("policy {}/{}: deleting old check job {}: {}", ns, request.policy.name, name,
-                   removed.error().describe());
+    if (!removed) {
+      // Not found: deleted already, the cache has not seen it yet.
+      if (!removed.error().is_not_found())
+        spdlog::warn("policy {}/{}: deleting old check job {}: {}", ns, request.policy.name, name,
+                     removed.error().describe());
     } else {
       spdlog::info("policy {}/{}: deleted old check job {} (keeping {})", ns, request.policy.name, name,
                    keep);
