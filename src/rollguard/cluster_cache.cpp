@@ -6,6 +6,7 @@
 #include <boost/asio/co_spawn.hpp>
 
 #include "kube/object_meta.hpp"
+#include "rollguard/job_slo.hpp"
 #include "runtime/client_source.hpp"
 #include "runtime/predicate.hpp"
 
@@ -26,6 +27,24 @@ std::vector<std::string> target_index(const json::object& policy) {
   return {runtime::object_key(kube::meta::namespace_of(policy), name->get_string())};
 }
 
+std::string check_key(std::string_view ns, std::string_view policy, std::string_view slo) {
+  return runtime::object_key(ns, policy) + "/" + std::string(slo);
+}
+
+std::vector<std::string> check_index(const json::object& job) {
+  auto policy = kube::meta::label(job, kPolicyLabel);
+  auto slo = kube::meta::label(job, kSloLabel);
+  if (!policy || !slo) return {};
+  return {check_key(kube::meta::namespace_of(job), *policy, *slo)};
+}
+
+// The policy a check Job belongs to, from its label (what the informer selects on).
+std::vector<Request> policy_of_job(const json::object& job) {
+  auto policy = kube::meta::label(job, kPolicyLabel);
+  if (!policy || policy->empty()) return {};
+  return {Request{std::string(kube::meta::namespace_of(job)), std::string(*policy)}};
+}
+
 // The controller owner's name, if it is of that kind.
 std::string owner_named(const json::object& object, std::string_view kind) {
   auto owner = kube::meta::controller_of(object);
@@ -35,10 +54,15 @@ std::string owner_named(const json::object& object, std::string_view kind) {
 }  // namespace
 
 struct ClusterCache::Informer {
-  Informer(kube::ResourceDescriptor r, std::string n, runtime::Transform transform, runtime::Storage storage)
-      : resource(std::move(r)), ns(std::move(n)), writer(std::move(transform), storage) {}
+  Informer(kube::ResourceDescriptor r, std::string n, runtime::Transform transform, runtime::Storage storage,
+           std::string selector = {})
+      : resource(std::move(r)),
+        ns(std::move(n)),
+        label_selector(std::move(selector)),
+        writer(std::move(transform), storage) {}
   kube::ResourceDescriptor resource;
   std::string ns;
+  std::string label_selector;
   runtime::Writer writer;
   std::vector<runtime::ChangeHandler> handlers;
 };
@@ -52,16 +76,21 @@ struct ClusterCache::Namespace {
                     runtime::Storage::Text),
         replica_sets(kube::ResourceDescriptor::replica_sets(), ns, runtime::slim_replicaset,
                      runtime::Storage::Text),
-        pods(kube::ResourceDescriptor::pods(), ns, runtime::slim_pod, runtime::Storage::Text) {
+        pods(kube::ResourceDescriptor::pods(), ns, runtime::slim_pod, runtime::Storage::Text),
+        // Only rollguard's own Jobs: a namespace's other Jobs are none of its business.
+        jobs(kube::ResourceDescriptor::jobs(), ns, runtime::strip_for_cache, runtime::Storage::Text,
+             std::string(kPolicyLabel)) {
     policies.writer.add_index(std::string(kTargetIndex), target_index);
+    jobs.writer.add_index(std::string(kCheckIndex), check_index);
   }
   std::string name;
   Informer policies;
   Informer deployments;
   Informer replica_sets;
   Informer pods;
-  std::vector<Informer*> all() { return {&policies, &deployments, &replica_sets, &pods}; }
-  std::vector<const Informer*> all() const { return {&policies, &deployments, &replica_sets, &pods}; }
+  Informer jobs;
+  std::vector<Informer*> all() { return {&policies, &deployments, &replica_sets, &pods, &jobs}; }
+  std::vector<const Informer*> all() const { return {&policies, &deployments, &replica_sets, &pods, &jobs}; }
 };
 
 ClusterCache::ClusterCache(std::shared_ptr<kube::Client> client, std::vector<std::string> namespaces,
@@ -110,6 +139,18 @@ std::vector<ObjectPtr> ClusterCache::policies_targeting(std::string_view ns,
   return n->policies.writer.store().by_index(kTargetIndex, runtime::object_key(ns, deployment));
 }
 
+ObjectPtr ClusterCache::job(std::string_view ns, std::string_view name) const {
+  auto* n = find(ns);
+  return n ? n->jobs.writer.store().get(ns, name) : nullptr;
+}
+
+std::vector<ObjectPtr> ClusterCache::check_jobs(std::string_view ns, std::string_view policy,
+                                                std::string_view slo) const {
+  auto* n = find(ns);
+  if (!n) return {};
+  return n->jobs.writer.store().by_index(kCheckIndex, check_key(ns, policy, slo));
+}
+
 void ClusterCache::connect(runtime::Controller& controller) {
   // Deployment-side changes map to the policies that target the Deployment (an index lookup), the
   // way controller-runtime's EnqueueRequestsFromMapFunc does.
@@ -134,8 +175,14 @@ void ClusterCache::connect(runtime::Controller& controller) {
       return policies_for(kube::meta::namespace_of(rs), owner_named(rs, "Deployment"));
     }));
     Namespace* space = n.get();
+    n->jobs.handlers.push_back(controller.handler(policy_of_job));
     n->pods.handlers.push_back(controller.handler([policies_for, space](const json::object& pod) {
       auto ns = kube::meta::namespace_of(pod);
+      // A check pod's termination message may reach the cache after its Job's Failed condition.
+      if (auto job_name = owner_named(pod, "Job"); !job_name.empty()) {
+        auto job = space->jobs.writer.store().get(ns, job_name);
+        return job ? policy_of_job(*job) : std::vector<Request>{};
+      }
       auto rs_name = owner_named(pod, "ReplicaSet");
       if (rs_name.empty()) return std::vector<Request>{};
       auto rs = space->replica_sets.writer.store().get(ns, rs_name);
@@ -163,19 +210,21 @@ void ClusterCache::start(asio::any_io_executor executor, std::shared_ptr<runtime
       auto sink = runtime::apply_and_notify(informer->writer, informer->handlers);
       auto& signal = signals_.emplace_back(std::make_unique<asio::cancellation_signal>());
       ++running_;
-      asio::co_spawn(executor,
-                     runtime::run_watcher(*sources_.back(), runtime::WatcherOptions{}, clock,
-                                          runtime::default_random(), sink, observer),
-                     asio::bind_cancellation_slot(signal->slot(), [this](std::exception_ptr error) {
-                       --running_;
-                       if (error) {
-                         try {
-                           std::rethrow_exception(error);
-                         } catch (const std::exception& e) {
-                           spdlog::error("watcher ended with an exception: {}", e.what());
-                         }
-                       }
-                     }));
+      runtime::WatcherOptions options;
+      options.config.label_selector = informer->label_selector;
+      asio::co_spawn(
+          executor,
+          runtime::run_watcher(*sources_.back(), options, clock, runtime::default_random(), sink, observer),
+          asio::bind_cancellation_slot(signal->slot(), [this](std::exception_ptr error) {
+            --running_;
+            if (error) {
+              try {
+                std::rethrow_exception(error);
+              } catch (const std::exception& e) {
+                spdlog::error("watcher ended with an exception: {}", e.what());
+              }
+            }
+          }));
     }
   }
 }

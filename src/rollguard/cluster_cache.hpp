@@ -4,7 +4,9 @@
 //   rollbackpolicies  whole objects (small, few)          index "target": "ns/deploymentName"
 //   deployments       slim (no managedFields)
 //   replicasets       slim; the pod template is kept      index "owner" (built in): Deployment uid
-//   pods              slim (status only)                  index "owner": ReplicaSet uid
+//   pods              slim (status only)                  index "owner": ReplicaSet or Job uid
+//   jobs              rollguard's check Jobs only         index "check": "ns/policy/slo"
+//                     (label selector rollguard.io/policy)
 // and the mappers that turn a change of any of them into requests for the policies concerned.
 // Reads are lock-free snapshots: the reconciler never owns a socket.
 #include <boost/asio/any_io_executor.hpp>
@@ -23,14 +25,7 @@
 namespace rollguard {
 
 inline constexpr std::string_view kTargetIndex = "target";
-
-// The stores of one watched namespace ("" = all).
-struct NamespaceStores {
-  runtime::Store policies;
-  runtime::Store deployments;
-  runtime::Store replica_sets;
-  runtime::Store pods;
-};
+inline constexpr std::string_view kCheckIndex = "check";
 
 // Read side, for the reconciler.
 class ClusterView {
@@ -46,6 +41,10 @@ class ClusterView {
   // Policies whose spec.targetRef names this Deployment.
   virtual std::vector<runtime::ObjectPtr> policies_targeting(std::string_view ns,
                                                              std::string_view deployment) const = 0;
+  // A check Job by name, and every check Job of one job SLO (its rollguard.io/ labels).
+  virtual runtime::ObjectPtr job(std::string_view ns, std::string_view name) const = 0;
+  virtual std::vector<runtime::ObjectPtr> check_jobs(std::string_view ns, std::string_view policy,
+                                                     std::string_view slo) const = 0;
 };
 
 class ClusterCache : public ClusterView {
@@ -63,6 +62,9 @@ class ClusterCache : public ClusterView {
                                           std::string_view replica_set_uid) const override;
   std::vector<runtime::ObjectPtr> policies_targeting(std::string_view ns,
                                                      std::string_view deployment) const override;
+  runtime::ObjectPtr job(std::string_view ns, std::string_view name) const override;
+  std::vector<runtime::ObjectPtr> check_jobs(std::string_view ns, std::string_view policy,
+                                             std::string_view slo) const override;
 
   // Connects every store's changes to the controller's queue and makes it wait for the stores.
   void connect(runtime::Controller& controller);

@@ -15,7 +15,8 @@
 //  - A round fails if any SLO fails; is inconclusive if any is inconclusive or unmeasured; else
 //    passes. Pass resets both counters; an inconclusive round leaves the failure count. From
 //    the inconclusiveThreshold-th consecutive inconclusive round on, each counts as failing.
-//    While a rollout is still within its progress deadline, inconclusive rounds count nothing.
+//    While a rollout is still within its progress deadline, inconclusive rounds count nothing; nor
+//    do rounds inconclusive only because a check runs within its own deadline (Measurement::pending).
 //  - Counters saturate at their thresholds, SLO values and messages do not count as change: a
 //    lasting state is not rewritten each interval (lastEvaluationTime is that of the last write).
 //  - A breach on the last known good template is Degraded, never a rollback to something older.

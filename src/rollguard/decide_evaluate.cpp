@@ -29,22 +29,25 @@ void record_measurements(Step& step) {
   s.slos = std::move(next);
 }
 
-enum class Round { None, Pass, Fail, Inconclusive };
+// Pending: inconclusive only because a check still runs within its own deadline (a Job).
+enum class Round { None, Pass, Fail, Inconclusive, Pending };
 
 Round round_result(const Step& step) {
   if (step.policy.slos.empty()) return Round::Pass;
   if (step.measurements.empty()) return Round::None;
   bool inconclusive = false;
+  bool pending = false;
   for (auto& slo : step.policy.slos) {
     auto m = std::find_if(step.measurements.begin(), step.measurements.end(),
                           [&](auto& x) { return x.slo == slo.name; });
     if (m == step.measurements.end() || m->result == SloResult::Inconclusive) {
-      inconclusive = true;
+      (m != step.measurements.end() && m->pending ? pending : inconclusive) = true;
     } else if (m->result == SloResult::Fail) {
       return Round::Fail;
     }
   }
-  return inconclusive ? Round::Inconclusive : Round::Pass;
+  if (inconclusive) return Round::Inconclusive;
+  return pending ? Round::Pending : Round::Pass;
 }
 
 void count_failure(Step& step) {
@@ -77,6 +80,10 @@ void count_round(Step& step) {
       s.consecutive_inconclusive = 0;
       s.healthy_since.reset();
       count_failure(step);
+      return;
+    case Round::Pending:
+      // The check's deadline bounds it (the Job's timeout), not inconclusiveThreshold.
+      s.healthy_since.reset();
       return;
     case Round::Inconclusive:
       s.healthy_since.reset();

@@ -11,6 +11,7 @@
 #include "rollguard/decide.hpp"
 #include "rollguard/deployment_slo.hpp"
 #include "rollguard/dora.hpp"
+#include "rollguard/job_check.hpp"
 #include "rollguard/measure/evaluator.hpp"
 #include "rollguard/notifier.hpp"
 #include "rollguard/observation.hpp"
@@ -101,6 +102,26 @@ asio::awaitable<std::vector<Measurement>> PolicyReconciler::measure(const Policy
       auto m = evaluate_deployment(*d, observation, now);
       m.slo = slo.name;
       ready[i] = std::move(m);
+      continue;
+    }
+    if (std::holds_alternative<JobSlo>(slo.check)) {
+      auto request = std::make_shared<JobCheckRequest>();
+      request->client = context_.client;
+      request->cluster = context_.cluster;
+      request->may_write = context_.may_write;
+      request->policy = policy;
+      request->slo = slo;
+      request->context = context;
+      request->rollout_complete = observation.rollout_complete();
+      request->rollout_stuck = observation.progress_deadline_exceeded;
+      auto before = std::find_if(previous.slos.begin(), previous.slos.end(),
+                                 [&](auto& s) { return s.name == slo.name; });
+      request->passed_before = previous.current_pod_template_hash == observation.current_pod_template_hash &&
+                               before != previous.slos.end() && before->result == SloResult::Pass;
+      request->now = now;
+      // The closure owns the request for as long as run_all runs it.
+      jobs.push_back(
+          [request]() -> asio::awaitable<Measurement> { co_return co_await run_job_check(*request); });
       continue;
     }
     // An SLO whose Secret could not be read is Inconclusive, naming the Secret (never a value).

@@ -39,16 +39,6 @@ void check_template(const Reader& r, std::string_view key, std::string_view text
   }
 }
 
-Duration positive_duration(const Reader& r, std::string_view key, Duration fallback) {
-  auto d = r.duration(key);
-  if (!d) return fallback;
-  if (d->count() <= 0) {
-    r.error(key, "must be greater than zero");
-    return fallback;
-  }
-  return *d;
-}
-
 std::vector<HttpHeader> parse_headers(const Reader& r) {
   std::vector<HttpHeader> out;
   auto* headers = r.array("headers");
@@ -183,7 +173,7 @@ WebhookSlo parse_webhook(const Reader& r) {
   return out;
 }
 
-constexpr std::string_view kKinds[] = {"deployment", "http", "prometheus", "webhook"};
+constexpr std::string_view kKinds[] = {"deployment", "http", "prometheus", "webhook", "job"};
 
 std::optional<Slo> parse_slo(const Reader& r, std::string name) {
   Slo slo;
@@ -193,7 +183,7 @@ std::optional<Slo> parse_slo(const Reader& r, std::string name) {
     if (r.has(kind)) kinds.push_back(kind);
   }
   if (kinds.empty()) {
-    r.errors().push_back({r.path(), "no kind: set one of deployment, http, prometheus, webhook"});
+    r.errors().push_back({r.path(), "no kind: set one of deployment, http, prometheus, webhook, job"});
     return std::nullopt;
   }
   if (kinds.size() > 1) {
@@ -208,6 +198,7 @@ std::optional<Slo> parse_slo(const Reader& r, std::string name) {
   if (kind == "http") slo.check = parse_http(body);
   if (kind == "prometheus") slo.check = parse_prometheus(body);
   if (kind == "webhook") slo.check = parse_webhook(body);
+  if (kind == "job") slo.check = parse_job(body);
   return slo;
 }
 

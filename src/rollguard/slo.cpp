@@ -8,6 +8,7 @@ const char* kind_name(const Slo& slo) {
     const char* operator()(const HttpSlo&) const { return "http"; }
     const char* operator()(const PrometheusSlo&) const { return "prometheus"; }
     const char* operator()(const WebhookSlo&) const { return "webhook"; }
+    const char* operator()(const JobSlo&) const { return "job"; }
   };
   return std::visit(Visitor{}, slo.check);
 }

@@ -84,13 +84,24 @@ struct WebhookSlo {
   friend bool operator==(const WebhookSlo&, const WebhookSlo&) = default;
 };
 
+// A post-deploy check run as a Kubernetes Job, once per revision under test (job_slo.hpp): the
+// Job succeeding passes, failing fails with its pod's termination message.
+struct JobSlo {
+  // The user's JobTemplateSpec ({metadata: {labels, annotations}, spec: JobSpec}), serialized: the
+  // model stays JSON-free and comparable; job_slo.cpp parses it when it builds the Job.
+  std::string template_json;
+  Duration timeout = std::chrono::minutes{10};  // from the Job's start; also its activeDeadlineSeconds
+  int keep = 3;                                 // check Jobs of this SLO kept, newest first
+  friend bool operator==(const JobSlo&, const JobSlo&) = default;
+};
+
 struct Slo {
   std::string name;
-  std::variant<DeploymentSlo, HttpSlo, PrometheusSlo, WebhookSlo> check;
+  std::variant<DeploymentSlo, HttpSlo, PrometheusSlo, WebhookSlo, JobSlo> check;
   friend bool operator==(const Slo&, const Slo&) = default;
 };
 
-const char* kind_name(const Slo& slo);  // "deployment", "http", "prometheus", "webhook"
+const char* kind_name(const Slo& slo);  // "deployment", "http", "prometheus", "webhook", "job"
 
 enum class SloResult { Pass, Fail, Inconclusive };
 const char* to_string(SloResult result);
@@ -105,6 +116,9 @@ struct Measurement {
   std::string message;
   std::optional<double> numeric;
   SystemTime at{};
+  // Inconclusive because the check is still running within a deadline of its own (a Job check):
+  // such a round counts toward neither threshold, as a rollout within its progress deadline does.
+  bool pending = false;
   friend bool operator==(const Measurement&, const Measurement&) = default;
 };
 

@@ -128,4 +128,14 @@ std::optional<SecretKeyRef> Reader::secret_key_ref(std::string_view key) const {
   return out;
 }
 
+Duration positive_duration(const Reader& r, std::string_view key, Duration fallback) {
+  auto d = r.duration(key);
+  if (!d) return fallback;
+  if (d->count() <= 0) {
+    r.error(key, "must be greater than zero");
+    return fallback;
+  }
+  return *d;
+}
+
 }  // namespace rollguard::spec

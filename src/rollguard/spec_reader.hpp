@@ -60,6 +60,12 @@ inline bool is_http_url(std::string_view url) {
   return url.starts_with("http://") || url.starts_with("https://");
 }
 
+// A duration that must be > 0 (timeouts); `fallback` when absent or invalid.
+Duration positive_duration(const Reader& r, std::string_view key, Duration fallback);
+
+// spec.slos[].job (policy_job_slo.cpp).
+JobSlo parse_job(const Reader& r);
+
 // spec.slos (policy_slos.cpp): every SLO that parsed; errors for the rest, duplicate names included.
 std::vector<Slo> parse_slos(const Reader& spec);
 

@@ -109,9 +109,11 @@ bool Cluster::sync_pod_process(const json::object& pod) {
     if (st->running) {
       state["running"] = json::object{{"startedAt", at}};
     } else if (st->finished) {
-      state["terminated"] = json::object{{"exitCode", st->last_exit},
-                                         {"reason", st->last_exit == 0 ? "Completed" : "Error"},
-                                         {"finishedAt", at}};
+      json::object terminated{{"exitCode", st->last_exit},
+                              {"reason", st->last_exit == 0 ? "Completed" : "Error"},
+                              {"finishedAt", at}};
+      if (!st->termination_message.empty()) terminated["message"] = st->termination_message;
+      state["terminated"] = std::move(terminated);
     } else {
       state["waiting"] = json::object{{"reason", "CrashLoopBackOff"},
                                       {"message", "back-off restarting failed container " +

@@ -11,6 +11,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "json_util.hpp"
@@ -24,6 +27,7 @@ struct PodRunner::Proc {
   std::string uid, ns, name, ip;
   json::object container;
   bool restart_always = true;
+  std::string termination_path, log_path;  // log_path: only with FallbackToLogsOnError
   ProcessSpec spec;
   pid_t pid = -1;
   bool stopping = false;
@@ -45,6 +49,36 @@ PodRunner::PodRunner(boost::asio::any_io_executor executor, RunnerConfig config,
 PodRunner::~PodRunner() {
   shutdown();
   *alive_ = false;
+  std::error_code ignored;
+  if (!files_dir_.empty()) std::filesystem::remove_all(files_dir_, ignored);
+}
+
+namespace {
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+}  // namespace
+
+std::string PodRunner::pod_dir(const std::string& uid) {
+  std::error_code ec;
+  if (files_dir_.empty()) {
+    auto dir = std::filesystem::temp_directory_path(ec) / ("kube-sim-pods-" + std::to_string(getpid()));
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return {};
+    files_dir_ = dir.string();
+  }
+  auto dir = std::filesystem::path(files_dir_) / uid;
+  std::filesystem::create_directories(dir, ec);
+  return ec ? std::string() : dir.string();
+}
+
+void PodRunner::forget(const std::string& uid) {
+  procs_.erase(uid);
+  std::error_code ignored;
+  if (!files_dir_.empty()) std::filesystem::remove_all(std::filesystem::path(files_dir_) / uid, ignored);
 }
 
 const ImageCommand* find_image_command(const RunnerConfig& config, const std::string& image) {
@@ -85,7 +119,13 @@ void PodRunner::ensure(const std::string& uid, const std::string& ns, const std:
   p->ip = ip;
   p->container = container;
   p->restart_always = restart_always;
-  p->spec = process_spec(*image, container, ns, name, ip);
+  if (auto dir = pod_dir(uid); !dir.empty()) {
+    p->termination_path = dir + "/termination-log";
+    std::ofstream(p->termination_path, std::ios::trunc).flush();
+    if (str_at(container, {"terminationMessagePolicy"}) == "FallbackToLogsOnError")
+      p->log_path = dir + "/log";
+  }
+  p->spec = process_spec(*image, container, ns, name, ip, p->termination_path);
   procs_[uid] = p;
   spawn(*p);
   schedule_probe(uid);
@@ -101,17 +141,25 @@ void PodRunner::spawn(Proc& p) {
   envp.push_back(nullptr);
   for (auto& s : p.spec.argv) argv.push_back(s.data());
   argv.push_back(nullptr);
+  // Each run's output replaces the last one's, as a restarted container's log does.
+  int log_fd =
+      p.log_path.empty() ? -1 : open(p.log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   pid_t pid = fork();
   if (pid == 0) {
     setpgid(0, 0);
     int devnull = open("/dev/null", O_RDONLY);
     if (devnull >= 0) dup2(devnull, 0);
+    if (log_fd >= 0) {
+      dup2(log_fd, 1);
+      dup2(log_fd, 2);
+    }
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
     execvpe(argv[0], argv.data(), envp.data());
     _exit(127);
   }
+  if (log_fd >= 0) close(log_fd);
   if (pid < 0) {
     spdlog::error("pod runner: fork failed for {}/{}", p.ns, p.name);
     p.state.waiting = true;
@@ -151,6 +199,11 @@ void PodRunner::reap() {
       gone.push_back(uid);
       continue;
     }
+    p->state.termination_message =
+        p->termination_path.empty() ? std::string()
+                                    : termination_message(read_file(p->termination_path),
+                                                          p->log_path.empty() ? "" : read_file(p->log_path),
+                                                          !p->log_path.empty(), p->state.last_exit);
     spdlog::info("pod runner: {}/{} exited with {}", p->ns, p->name, p->state.last_exit);
     if (!p->restart_always) {
       p->state.finished = true;
@@ -171,7 +224,7 @@ void PodRunner::reap() {
     }
     changed_(p->ns, p->name);
   }
-  for (const auto& uid : gone) procs_.erase(uid);
+  for (const auto& uid : gone) forget(uid);
 }
 
 void PodRunner::stop(const std::string& uid) {
@@ -182,7 +235,7 @@ void PodRunner::stop(const std::string& uid) {
   if (p->restart_timer) p->restart_timer->cancel();
   if (p->probe_timer) p->probe_timer->cancel();
   if (p->pid <= 0) {
-    procs_.erase(it);
+    forget(uid);
     return;
   }
   kill(-p->pid, SIGTERM);

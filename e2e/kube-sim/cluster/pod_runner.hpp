@@ -17,6 +17,14 @@
 // restartPolicy is Never/OnFailure (Job pods), where it stays terminated. Children are reaped on
 // SIGCHLD (boost::asio::signal_set), never by blocking; deleted pods get SIGTERM, then SIGKILL after
 // a grace period.
+//
+// Termination messages, as the kubelet writes them into state.terminated.message: a container
+// cannot have a file at its terminationMessagePath (default /dev/termination-log) here, so each
+// process gets a file of its own instead, named by $KUBESIM_TERMINATION_MESSAGE_PATH (also
+// usable as $(KUBESIM_TERMINATION_MESSAGE_PATH) in args). With terminationMessagePolicy
+// FallbackToLogsOnError the process's stdout and stderr go to a log file of the pod (not to
+// kube-sim's output), whose tail is the message of a failed exit that left the file empty: the
+// portable way for a check to report why it failed.
 #pragma once
 
 #include <sys/types.h>
@@ -53,8 +61,16 @@ struct ProcessSpec {
   std::vector<std::pair<std::string, std::string>> env;  // in order; later entries win
 };
 // The command line and environment of one pod's process (pure).
+// termination_path: the file given as $KUBESIM_TERMINATION_MESSAGE_PATH ("" = none).
 ProcessSpec process_spec(const ImageCommand& image, const boost::json::object& container,
-                         const std::string& ns, const std::string& name, const std::string& ip);
+                         const std::string& ns, const std::string& name, const std::string& ip,
+                         const std::string& termination_path = {});
+
+// The kubelet's rule (pure): the message file's content, at most 4096 bytes; when it is empty, the
+// container failed (exit_code != 0) and the policy is FallbackToLogsOnError, the log's last 80
+// lines, at most 2048 bytes.
+std::string termination_message(const std::string& file, const std::string& log, bool fallback_to_logs,
+                                int exit_code);
 
 struct RunState {
   bool running = false;
@@ -63,6 +79,7 @@ struct RunState {
   bool ready = false;
   int restarts = 0;
   int last_exit = 0;
+  std::string termination_message;  // of the last exit
 };
 
 class PodRunner {
@@ -92,6 +109,8 @@ class PodRunner {
   void reap();
   void probe(const std::string& uid);
   void schedule_probe(const std::string& uid);
+  std::string pod_dir(const std::string& uid);
+  void forget(const std::string& uid);
 
   boost::asio::any_io_executor executor_;
   RunnerConfig config_;
@@ -100,6 +119,7 @@ class PodRunner {
   boost::asio::signal_set sigchld_;
   std::map<std::string, std::shared_ptr<Proc>> procs_;  // by pod uid
   std::shared_ptr<bool> alive_;
+  std::string files_dir_;  // termination-message and log files, one directory per pod; made on first use
 };
 
 }  // namespace kubesim::cluster

@@ -70,9 +70,11 @@ std::string expand(const std::string& s, const std::vector<std::pair<std::string
 }  // namespace
 
 ProcessSpec process_spec(const ImageCommand& image, const json::object& container, const std::string& ns,
-                         const std::string& name, const std::string& ip) {
+                         const std::string& name, const std::string& ip,
+                         const std::string& termination_path) {
   ProcessSpec spec;
   spec.env = {{"POD_NAME", name}, {"POD_NAMESPACE", ns}, {"POD_IP", ip}};
+  if (!termination_path.empty()) spec.env.emplace_back("KUBESIM_TERMINATION_MESSAGE_PATH", termination_path);
   for (const auto& e : image.env) spec.env.push_back(e);
   if (const auto* env = container.if_contains("env"); env && env->is_array())
     for (const auto& e : env->as_array())
@@ -87,6 +89,28 @@ ProcessSpec process_spec(const ImageCommand& image, const json::object& containe
   for (const auto& c : image.command) spec.argv.push_back(expand(c, spec.env));
   for (const auto& a : args) spec.argv.push_back(expand(a, spec.env));
   return spec;
+}
+
+std::string termination_message(const std::string& file, const std::string& log, bool fallback_to_logs,
+                                int exit_code) {
+  constexpr std::size_t kMaxFile = 4096, kMaxLog = 2048, kMaxLines = 80;
+  if (!file.empty() || !fallback_to_logs || exit_code == 0) return file.substr(0, kMaxFile);
+  // The last kMaxLines lines: walk back over that many line breaks (a trailing one ends the last
+  // line rather than starting an empty one).
+  std::size_t pos = log.size();
+  if (pos > 0 && log[pos - 1] == '\n') --pos;
+  std::size_t start = 0;
+  for (std::size_t lines = 0; lines < kMaxLines && pos > 0; ++lines) {
+    auto nl = log.rfind('\n', pos - 1);
+    if (nl == std::string::npos) {
+      start = 0;
+      break;
+    }
+    start = nl + 1;
+    pos = nl;
+  }
+  if (log.size() - start > kMaxLog) start = log.size() - kMaxLog;
+  return log.substr(start);
 }
 
 }  // namespace kubesim::cluster

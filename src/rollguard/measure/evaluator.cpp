@@ -44,7 +44,7 @@ SloEvaluator::SloEvaluator(boost::asio::any_io_executor executor, std::shared_pt
 boost::asio::awaitable<Measurement> SloEvaluator::evaluate(const Slo& slo, const EvaluationContext& context,
                                                            const ResolvedSecrets& secrets) {
   Measurement result;
-  if (std::holds_alternative<DeploymentSlo>(slo.check)) {
+  if (std::holds_alternative<DeploymentSlo>(slo.check) || std::holds_alternative<JobSlo>(slo.check)) {
     result = detail::measurement(SloResult::Inconclusive, "", "", "evaluated by the controller");
   } else {
     auto permit = co_await limiter_->acquire();

@@ -1,7 +1,8 @@
 #pragma once
 // Measures http, prometheus and webhook SLOs (the I/O kinds). `deployment` SLOs are pure and
-// evaluated by the controller from its cache; handed one, evaluate() answers Inconclusive
-// "evaluated by the controller".
+// `job` SLOs run through the API server (the reconciler creates the Job and reads it from its
+// cache, job_check.hpp); handed one of those, evaluate() answers Inconclusive "evaluated by the
+// controller".
 //
 // Outcomes, by kind:
 //   http        every probed pod answers an expected status within `attempts` tries → Pass; any pod

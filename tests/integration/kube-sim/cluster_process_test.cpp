@@ -11,6 +11,7 @@
 #include <chrono>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <sstream>
 
 #include "cluster_fixture.hpp"
@@ -30,6 +31,8 @@ images:
     command: ["/bin/sh", "-c", "exit 3"]
   "job:v1":
     command: ["/bin/sh", "-c", "test \"$POD_NAMESPACE\" = default && test -n \"$POD_IP\" && exit 0; exit 1"]
+  "script:v1":
+    command: ["/bin/sh", "-c"]
 )yaml";
 
 class ClusterProcesses : public ClusterFixture {
@@ -125,6 +128,62 @@ TEST_F(ClusterProcesses, JobSucceedsWhenItsProcessExitsZero) {
     auto j = get("/apis/batch/v1/namespaces/default/jobs/j");
     return int_at(j, {"status", "succeeded"}) == 1 && at_path(j, {"status", "completionTime"});
   })) << json::serialize(get("/apis/batch/v1/namespaces/default/jobs/j"));
+}
+
+// A Job whose pod runs `script` (container args, as with command ["/bin/sh", "-c"]).
+std::string script_job(const std::string& name, const std::string& script, const std::string& extra_container,
+                       const std::string& extra_spec) {
+  return R"({"apiVersion":"batch/v1","kind":"Job","metadata":{"name":")" + name + R"("},"spec":{)" +
+         extra_spec +
+         R"("backoffLimit":0,"template":{"spec":{"restartPolicy":"Never","containers":[{"name":"c",)" +
+         extra_container + R"("image":"script:v1","args":[)" + json::serialize(json::value(script)) +
+         "]}]}}}}";
+}
+
+TEST_F(ClusterProcesses, FailedPodCarriesItsTerminationMessage) {
+  const std::string from_file = script_job(
+      "from-file", "echo 'written to the file' >\"$KUBESIM_TERMINATION_MESSAGE_PATH\"; echo noise; exit 4",
+      "", "");
+  const std::string from_logs = script_job("from-logs", "echo first; echo 'GET /health answered 503'; exit 1",
+                                           R"("terminationMessagePolicy":"FallbackToLogsOnError",)", "");
+  ASSERT_EQ(call("POST", "/apis/batch/v1/namespaces/default/jobs", from_file).status, 201u);
+  ASSERT_EQ(call("POST", "/apis/batch/v1/namespaces/default/jobs", from_logs).status, 201u);
+  std::map<std::string, std::string> messages;
+  ASSERT_TRUE(run_until([&] {
+    for (auto& pod : pods()) {
+      const auto* cs = at_path(pod, {"status", "containerStatuses"});
+      if (!cs || !cs->is_array() || cs->as_array().empty()) continue;
+      const auto& c = cs->as_array()[0].as_object();
+      if (at_path(c, {"state", "terminated"}))
+        messages[str_at(pod, {"metadata", "labels", "job-name"})] =
+            str_at(c, {"state", "terminated", "message"});
+    }
+    auto failed = [&](const char* job) {
+      auto j = get(std::string("/apis/batch/v1/namespaces/default/jobs/") + job);
+      return int_at(j, {"status", "failed"}) == 1;
+    };
+    return messages.size() == 2 && failed("from-file") && failed("from-logs");
+  }));
+  EXPECT_EQ(messages["from-file"], "written to the file\n");
+  EXPECT_EQ(messages["from-logs"], "first\nGET /health answered 503\n");
+}
+
+TEST_F(ClusterProcesses, JobPastItsActiveDeadlineFailsAndItsPodGoes) {
+  ASSERT_EQ(call("POST", "/apis/batch/v1/namespaces/default/jobs",
+                 script_job("slow", "sleep 60", "", R"("activeDeadlineSeconds":1,)"))
+                .status,
+            201u);
+  ASSERT_TRUE(run_until([&] {
+    auto j = get("/apis/batch/v1/namespaces/default/jobs/slow");
+    const auto* conditions = at_path(j, {"status", "conditions"});
+    if (!conditions || !conditions->is_array()) return false;
+    for (auto& c : conditions->as_array())
+      if (str_at(c.as_object(), {"type"}) == "Failed" &&
+          str_at(c.as_object(), {"reason"}) == "DeadlineExceeded")
+        return true;
+    return false;
+  })) << json::serialize(get("/apis/batch/v1/namespaces/default/jobs/slow"));
+  ASSERT_TRUE(run_until([&] { return pods().empty(); }));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // The pod runner's configuration and process command lines (pure parts).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 #include "pod_runner.hpp"
@@ -79,6 +80,36 @@ TEST(ClusterPodRunnerConfig, ProcessGetsPodIdentityEnvAndExpandedArgs) {
   auto plain =
       process_spec(image, boost::json::parse(R"({"name":"app"})").as_object(), "ns", "p", "127.0.0.2");
   EXPECT_EQ(plain.argv, (std::vector<std::string>{"/bin/server", "--bind=127.0.0.2", "--default"}));
+}
+
+TEST(ClusterPodRunnerConfig, TerminationMessageFileIsInTheEnvAndArgs) {
+  ImageCommand image{{"/bin/sh", "-c"}, {}, {}};
+  auto container = boost::json::parse(
+                       R"json({"name":"check","args":["echo no >$(KUBESIM_TERMINATION_MESSAGE_PATH)"]})json")
+                       .as_object();
+  auto spec = process_spec(image, container, "ns", "p", "127.0.0.2", "/tmp/pods/u1/termination-log");
+  EXPECT_EQ(spec.argv.back(), "echo no >/tmp/pods/u1/termination-log");
+  EXPECT_NE(std::find(spec.env.begin(), spec.env.end(),
+                      std::pair<std::string, std::string>{"KUBESIM_TERMINATION_MESSAGE_PATH",
+                                                          "/tmp/pods/u1/termination-log"}),
+            spec.env.end());
+}
+
+// The kubelet's rules: the file wins; the log's tail only for a failure with FallbackToLogsOnError.
+TEST(ClusterPodRunnerConfig, TerminationMessageFromTheFileOrTheLogsTail) {
+  EXPECT_EQ(termination_message("from file", "log", true, 1), "from file");
+  EXPECT_EQ(termination_message("", "log line\n", false, 1), "");
+  EXPECT_EQ(termination_message("", "log line\n", true, 0), "");
+  EXPECT_EQ(termination_message("", "first\nGET /health answered 503\n", true, 1),
+            "first\nGET /health answered 503\n");
+  EXPECT_EQ(termination_message(std::string(5000, 'f'), "", false, 1).size(), 4096u);
+  std::string many;
+  for (int i = 0; i < 100; ++i) many += "line " + std::to_string(i) + "\n";
+  auto tail = termination_message("", many, true, 2);
+  EXPECT_EQ(tail.substr(0, 8), "line 20\n");  // the last 80 lines
+  EXPECT_TRUE(tail.ends_with("line 99\n"));
+  auto wide = termination_message("", std::string(3000, 'x') + "\n", true, 1);
+  EXPECT_EQ(wide.size(), 2048u);
 }
 
 }  // namespace

@@ -155,6 +155,28 @@ TEST(DecideVerify, InconclusiveDuringARolloutInProgressDoesNotCount) {
   EXPECT_EQ(h.stored.consecutive_failures, 2);
 }
 
+// A check Job still running within its timeout is Inconclusive and pending: its deadline bounds it,
+// inconclusiveThreshold does not; its passing starts stabilization only then.
+TEST(DecideVerify, APendingCheckCountsNothing) {
+  Harness h;
+  h.policy.inconclusive_threshold = 1;
+  h.policy.rollback.to = RollbackTarget::PreviousRevision;
+  h.deployment.deploy("t1");
+  h.deployment.deploy("t2");
+  h.run();
+  auto running = inconclusive();
+  running.pending = true;
+  for (int i = 0; i < 10; ++i) EXPECT_FALSE(h.tick({running}).rollback);
+  EXPECT_EQ(h.stored.consecutive_inconclusive, 0);
+  EXPECT_EQ(h.stored.consecutive_failures, 0);
+  EXPECT_FALSE(h.stored.healthy_since);
+  // The same measurement without `pending` (the check could not be started) counts at once.
+  h.tick({inconclusive()});
+  EXPECT_EQ(h.stored.consecutive_failures, 1);
+  h.tick({pass()});
+  EXPECT_TRUE(h.stored.healthy_since);
+}
+
 TEST(DecideVerify, ASloWithoutMeasurementMakesTheRoundInconclusive) {
   Harness h;
   DeploymentSlo rollout;
