@@ -43,6 +43,20 @@ PolicyView view_of(const boost::json::object& rollback_policy) {
   view.manual_rollback = parsed.policy.manual_rollback;
   view.spec_valid = parsed.ok();
   view.status = PolicyStatus::from_json(rollback_policy.if_contains("status"));
+  view.grouped = parsed.policy.grouped();
+  if (view.grouped) {
+    view.targets = GroupStatus::from_json(rollback_policy.if_contains("status")).targets;
+    for (auto& t : view.targets) view.target += (view.target.empty() ? "" : ",") + t.name;
+  }
+  return view;
+}
+
+PolicyView member_view(const PolicyView& group, const TargetStatus& target) {
+  PolicyView view = group;
+  view.grouped = false;
+  view.targets.clear();
+  view.target = target.name;
+  view.status = target.status;
   return view;
 }
 

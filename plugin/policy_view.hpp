@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "rollguard/group.hpp"
 #include "rollguard/policy.hpp"
 #include "rollguard/status.hpp"
 
@@ -24,8 +25,13 @@ struct PolicyView {
   int inconclusive_threshold = 5;
   std::optional<ManualRollback> manual_rollback;
   bool spec_valid = true;
-  PolicyStatus status;
+  PolicyStatus status;  // a grouped policy's: the summary
+  bool grouped = false;
+  std::vector<TargetStatus> targets;  // a grouped policy's status.targets
 };
+
+// A grouped policy's target as a policy view of its own (name unchanged, target = the Deployment).
+PolicyView member_view(const PolicyView& group, const TargetStatus& target);
 
 PolicyView view_of(const boost::json::object& rollback_policy);
 

@@ -132,21 +132,46 @@ std::string render_status_table(const std::vector<PolicyView>& policies, bool al
   Row header = {"NAME", "TARGET", "PHASE", "REVISION", "LAST-GOOD", "FAILING SLO", "AGE"};
   if (all_namespaces) header.insert(header.begin(), "NAMESPACE");
   std::vector<Row> rows;
-  for (const auto& p : policies) {
-    Row row = {p.name,
-               or_dash(p.target),
-               phase_cell(p),
-               revision(p.status.current_revision),
-               revision(p.status.last_known_good_revision),
-               failing_cell(p.status),
-               age(phase_since(p.status), now)};
-    if (all_namespaces) row.insert(row.begin(), p.ns);
-    rows.push_back(std::move(row));
+  for (const auto& group : policies) {
+    // A grouped policy: a row per target.
+    std::vector<PolicyView> members;
+    for (const auto& t : group.targets) members.push_back(member_view(group, t));
+    if (members.empty()) members.push_back(group);
+    for (const auto& p : members) {
+      Row row = {p.name,
+                 or_dash(p.target),
+                 phase_cell(p),
+                 revision(p.status.current_revision),
+                 revision(p.status.last_known_good_revision),
+                 failing_cell(p.status),
+                 age(phase_since(p.status), now)};
+      if (all_namespaces) row.insert(row.begin(), p.ns);
+      rows.push_back(std::move(row));
+    }
   }
   return render_table(header, rows);
 }
 
 std::string render_status_detail(const PolicyView& policy, SystemTime now) {
+  if (policy.grouped) {
+    std::string out = header_block(policy, now);
+    out += field("Failing SLO", failing_cell(policy.status));
+    out += stale_note(policy);
+    out += "Conditions:\n" + condition_table(policy.status.conditions, now, "  ");
+    for (const auto& t : policy.targets) {
+      PolicyView member = member_view(policy, t);
+      member.grouped = false;
+      out += "\nTarget " + t.name + ":\n";
+      std::string detail = render_status_detail(member, now);
+      for (std::size_t start = 0; start < detail.size();) {
+        auto end = detail.find('\n', start);
+        if (end == std::string::npos) end = detail.size();
+        out += "  " + detail.substr(start, end - start) + "\n";
+        start = end + 1;
+      }
+    }
+    return out;
+  }
   const auto& s = policy.status;
   std::string out = header_block(policy, now);
   out += field("Failing SLO", failing_cell(s));
@@ -193,6 +218,12 @@ std::vector<TimelineEntry> timeline_of(const PolicyStatus& status) {
 }
 
 std::string render_timeline(const PolicyView& policy, SystemTime now) {
+  if (policy.grouped) {
+    std::string out;
+    for (const auto& t : policy.targets)
+      out += (out.empty() ? "" : "\n") + render_timeline(member_view(policy, t), now);
+    return out.empty() ? "Timeline of rollbackpolicy " + policy.name + ": no target has history yet\n" : out;
+  }
   const auto entries = timeline_of(policy.status);
   std::string out = "Timeline of rollbackpolicy " + policy.name + " (namespace " + policy.ns +
                     ", Deployment " + or_dash(policy.target) + "), times in UTC:\n";

@@ -7,6 +7,7 @@
 
 #include "kube/object_meta.hpp"
 #include "rollguard/job_slo.hpp"
+#include "rollguard/policy.hpp"
 #include "runtime/client_source.hpp"
 #include "runtime/predicate.hpp"
 
@@ -20,11 +21,23 @@ using runtime::Request;
 namespace {
 
 std::vector<std::string> target_index(const json::object& policy) {
-  auto* spec = policy.if_contains("spec");
-  auto* target = spec && spec->is_object() ? spec->get_object().if_contains("targetRef") : nullptr;
-  auto* name = target && target->is_object() ? target->get_object().if_contains("name") : nullptr;
-  if (!name || !name->is_string() || name->get_string().empty()) return {};
-  return {runtime::object_key(kube::meta::namespace_of(policy), name->get_string())};
+  auto* spec_value = policy.if_contains("spec");
+  auto* spec = spec_value ? spec_value->if_object() : nullptr;
+  if (!spec) return {};
+  const auto ns = kube::meta::namespace_of(policy);
+  std::vector<std::string> out;
+  auto add_ref = [&](const json::value& ref) {
+    auto* target = ref.if_object();
+    auto* name = target ? target->if_contains("name") : nullptr;
+    if (name && name->is_string() && !name->get_string().empty())
+      out.push_back(runtime::object_key(ns, name->get_string()));
+  };
+  if (auto* ref = spec->if_contains("targetRef")) add_ref(*ref);
+  if (auto* refs = spec->if_contains("targetRefs"); refs && refs->is_array()) {
+    for (auto& ref : refs->get_array()) add_ref(ref);
+  }
+  if (spec->contains("targetSelector")) out.push_back(runtime::object_key(ns, kSelectorTarget));
+  return out;
 }
 
 std::string check_key(std::string_view ns, std::string_view policy, std::string_view slo) {
@@ -136,7 +149,32 @@ std::vector<ObjectPtr> ClusterCache::policies_targeting(std::string_view ns,
                                                         std::string_view deployment) const {
   auto* n = find(ns);
   if (!n) return {};
-  return n->policies.writer.store().by_index(kTargetIndex, runtime::object_key(ns, deployment));
+  auto out = n->policies.writer.store().by_index(kTargetIndex, runtime::object_key(ns, deployment));
+  auto selecting =
+      n->policies.writer.store().by_index(kTargetIndex, runtime::object_key(ns, kSelectorTarget));
+  if (selecting.empty()) return out;
+  auto d = n->deployments.writer.store().get(ns, deployment);
+  auto* metadata = d ? kube::meta::metadata(*d) : nullptr;
+  auto* labels_value = metadata ? metadata->if_contains("labels") : nullptr;
+  const json::object* labels = labels_value ? labels_value->if_object() : nullptr;
+  for (auto& p : selecting) {
+    // A deleted Deployment is no longer in the store: every selecting policy re-reads its group.
+    auto parsed = parse_policy(*p);
+    if (!d || !parsed.policy.target_selector || parsed.policy.target_selector->matches(labels))
+      out.push_back(p);
+  }
+  return out;
+}
+
+std::vector<ObjectPtr> ClusterCache::deployments_in(std::string_view ns) const {
+  auto* n = find(ns);
+  if (!n) return {};
+  auto all = n->deployments.writer.store().list();
+  if (!n->name.empty()) return all;
+  std::vector<ObjectPtr> out;
+  for (auto& d : all)
+    if (kube::meta::namespace_of(*d) == ns) out.push_back(d);
+  return out;
 }
 
 ObjectPtr ClusterCache::job(std::string_view ns, std::string_view name) const {

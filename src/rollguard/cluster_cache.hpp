@@ -1,7 +1,9 @@
 #pragma once
 // The controller's view of the cluster: one informer (watcher -> Writer -> Store) per resource it
 // reads, per watched namespace ("" = all namespaces, one set of watches):
-//   rollbackpolicies  whole objects (small, few)          index "target": "ns/deploymentName"
+//   rollbackpolicies  whole objects (small, few)          index "target": "ns/deploymentName" (targetRef,
+//                                                          each of targetRefs; "ns/" + kSelectorTarget
+//                                                          for a targetSelector)
 //   deployments       slim (no managedFields)
 //   replicasets       slim; the pod template is kept      index "owner" (built in): Deployment uid
 //   pods              slim (status only)                  index "owner": ReplicaSet or Job uid
@@ -26,6 +28,8 @@ namespace rollguard {
 
 inline constexpr std::string_view kTargetIndex = "target";
 inline constexpr std::string_view kCheckIndex = "check";
+// The index value of policies with a targetSelector (not a valid Deployment name).
+inline constexpr std::string_view kSelectorTarget = "*selector*";
 
 // Read side, for the reconciler.
 class ClusterView {
@@ -38,13 +42,16 @@ class ClusterView {
                                                           std::string_view deployment_uid) const = 0;
   virtual std::vector<runtime::ObjectPtr> pods_of(std::string_view ns,
                                                   std::string_view replica_set_uid) const = 0;
-  // Policies whose spec.targetRef names this Deployment.
+  // Policies whose spec.targetRef or spec.targetRefs names this Deployment, or whose
+  // spec.targetSelector matches its labels.
   virtual std::vector<runtime::ObjectPtr> policies_targeting(std::string_view ns,
                                                              std::string_view deployment) const = 0;
   // A check Job by name, and every check Job of one job SLO (its rollguard.io/ labels).
   virtual runtime::ObjectPtr job(std::string_view ns, std::string_view name) const = 0;
   virtual std::vector<runtime::ObjectPtr> check_jobs(std::string_view ns, std::string_view policy,
                                                      std::string_view slo) const = 0;
+  // The cached Deployments of a namespace (a grouped policy's selector picks among them).
+  virtual std::vector<runtime::ObjectPtr> deployments_in(std::string_view ns) const = 0;
 };
 
 class ClusterCache : public ClusterView {
@@ -65,6 +72,7 @@ class ClusterCache : public ClusterView {
   runtime::ObjectPtr job(std::string_view ns, std::string_view name) const override;
   std::vector<runtime::ObjectPtr> check_jobs(std::string_view ns, std::string_view policy,
                                              std::string_view slo) const override;
+  std::vector<runtime::ObjectPtr> deployments_in(std::string_view ns) const override;
 
   // Connects every store's changes to the controller's queue and makes it wait for the stores.
   void connect(runtime::Controller& controller);

@@ -205,7 +205,7 @@ bool handle_manual_rollback(Step& step) {
   if (step.policy.paused) return false;  // a paused policy never acts; the request waits
   mark_request_handled(s, manual->request_id);
   const auto* target = step.obs.find_revision(manual->to_revision);
-  const std::string request = "manual rollback " + manual->request_id;
+  const std::string request = manual->why.empty() ? "manual rollback " + manual->request_id : manual->why;
   if (!target || target->template_hash.empty()) {
     std::string message = request + ": revision " + std::to_string(manual->to_revision) +
                           " not found; available revisions: " + step.obs.available_revisions();

@@ -31,6 +31,12 @@ Measurement waiting(std::string message, bool pending) {
 asio::awaitable<void> prune(const JobCheckRequest& request, const std::string& current, int keep) {
   const auto& ns = request.policy.ns;
   auto jobs = request.cluster->check_jobs(ns, request.policy.name, request.slo.name);
+  // Only this Deployment's checks: a grouped policy's other targets keep theirs (Jobs from before the
+  // label have none and count as this target's).
+  std::erase_if(jobs, [&](const runtime::ObjectPtr& job) {
+    auto label = kube::meta::label(*job, kDeploymentLabel);
+    return label && *label != request.policy.target_name;
+  });
   const auto doomed = jobs_to_prune(pointers(jobs), keep, current);
   for (auto& name : doomed) {
     if (!request.may_write()) co_return;

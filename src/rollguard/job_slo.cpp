@@ -117,7 +117,8 @@ std::optional<json::object> job_object(const JobSlo& slo, std::string_view slo_n
   const json::object ours{{kPolicyLabel, policy.name},
                           {kSloLabel, slo_name},
                           {kRevisionLabel, revision},
-                          {kJobPodTemplateHashLabel, context.pod_template_hash}};
+                          {kJobPodTemplateHashLabel, context.pod_template_hash},
+                          {kDeploymentLabel, policy.target_name}};
 
   json::object job;
   job["apiVersion"] = "batch/v1";

@@ -21,6 +21,8 @@ inline constexpr std::string_view kPolicyLabel = "rollguard.io/policy";
 inline constexpr std::string_view kSloLabel = "rollguard.io/slo";
 inline constexpr std::string_view kRevisionLabel = "rollguard.io/revision";
 inline constexpr std::string_view kJobPodTemplateHashLabel = "rollguard.io/pod-template-hash";
+// The Deployment checked: a grouped policy's targets share the policy and SLO labels.
+inline constexpr std::string_view kDeploymentLabel = "rollguard.io/deployment";
 inline constexpr std::size_t kMaxJobName = 63;
 inline constexpr std::size_t kMaxTerminationMessage = 300;  // of the pod's message, in status and Events
 

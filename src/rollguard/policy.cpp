@@ -11,19 +11,72 @@ namespace {
 
 constexpr int kMaxThreshold = 100;
 
-void parse_target(const spec::Reader& spec, Policy& policy) {
-  if (!spec.has("targetRef")) {
-    spec.error("targetRef", "required");
-    return;
-  }
-  auto target = spec.child("targetRef");
+void check_deployment_ref(const spec::Reader& target) {
   if (auto kind = target.string("kind"); kind && *kind != "Deployment") {
     target.error("kind", "must be Deployment, got \"" + *kind + "\"");
   }
   if (auto api = target.string("apiVersion"); api && *api != "apps/v1") {
     target.error("apiVersion", "must be apps/v1, got \"" + *api + "\"");
   }
-  policy.target_name = target.required_string("name");
+}
+
+constexpr std::size_t kMaxTargets = 50;
+
+void parse_target(const spec::Reader& spec, Policy& policy) {
+  const int given =
+      int(spec.has("targetRef")) + int(spec.has("targetRefs")) + int(spec.has("targetSelector"));
+  if (given == 0) {
+    spec.error("targetRef", "required (or targetRefs, or targetSelector for a grouped policy)");
+    return;
+  }
+  if (given > 1) {
+    spec.error(spec.has("targetRef") ? "targetRef" : "targetRefs",
+               "only one of targetRef, targetRefs and targetSelector may be set");
+    return;
+  }
+  if (spec.has("targetRef")) {
+    auto target = spec.child("targetRef");
+    check_deployment_ref(target);
+    policy.target_name = target.required_string("name");
+    return;
+  }
+  if (spec.has("targetSelector")) {
+    auto selector = spec.child("targetSelector");
+    if (!spec.object("targetSelector")) return;  // mistyped: recorded by object()
+    auto parsed = parse_label_selector(selector);
+    // An empty selector would take every Deployment of the namespace: never by accident.
+    if (parsed.empty()) {
+      spec.error("targetSelector",
+                 "must have matchLabels or matchExpressions (an empty selector is refused)");
+      return;
+    }
+    policy.target_selector = std::move(parsed);
+    return;
+  }
+  auto* refs = spec.array("targetRefs");
+  if (!refs) return;
+  if (refs->empty()) spec.error("targetRefs", "must name at least one Deployment");
+  if (refs->size() > kMaxTargets)
+    spec.error("targetRefs", "at most " + std::to_string(kMaxTargets) + " targets");
+  for (std::size_t i = 0; i < refs->size() && i < kMaxTargets; ++i) {
+    const auto path = spec.path("targetRefs") + "[" + std::to_string(i) + "]";
+    auto* item = (*refs)[i].if_object();
+    if (!item) {
+      spec.errors().push_back({path, "must be an object"});
+      continue;
+    }
+    spec::Reader target(item, path, spec.errors());
+    check_deployment_ref(target);
+    auto name = target.required_string("name");
+    if (name.empty()) continue;
+    auto seen = std::find(policy.target_names.begin(), policy.target_names.end(), name);
+    if (seen != policy.target_names.end()) {
+      target.error("name", "duplicate target \"" + name + "\" (also spec.targetRefs[" +
+                               std::to_string(seen - policy.target_names.begin()) + "])");
+      continue;
+    }
+    policy.target_names.push_back(std::move(name));
+  }
 }
 
 void parse_rollback(const spec::Reader& spec, Policy& policy) {
@@ -47,6 +100,7 @@ void parse_rollback(const spec::Reader& spec, Policy& policy) {
     }
   }
   if (auto cooldown = rollback.duration("cooldown")) policy.rollback.cooldown = *cooldown;
+  if (auto together = rollback.boolean("together")) policy.rollback.together = *together;
 }
 
 void parse_manual_rollback(const spec::Reader& spec, Policy& policy) {
@@ -56,6 +110,15 @@ void parse_manual_rollback(const spec::Reader& spec, Policy& policy) {
   if (!manual.has("toRevision")) manual.error("toRevision", "required");
   out.to_revision = manual.integer_in("toRevision", 1, INT64_MAX, 0);
   out.request_id = manual.required_string("requestId");
+  // A grouped policy has several Deployments: the request names the one it is for.
+  if (auto target = manual.string("target")) {
+    out.target = *target;
+    if (!policy.grouped() && *target != policy.target_name)
+      manual.error("target", "must be the policy's targetRef \"" + policy.target_name + "\" or absent");
+  } else if (policy.grouped()) {
+    manual.error("target",
+                 "required on a grouped policy (targetRefs/targetSelector): the Deployment to roll back");
+  }
   if (out.to_revision > 0 && !out.request_id.empty()) policy.manual_rollback = out;
 }
 

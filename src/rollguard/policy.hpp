@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "rollguard/label_selector.hpp"
 #include "rollguard/slo.hpp"
 
 namespace rollguard {
@@ -24,6 +25,9 @@ struct RollbackSpec {
   RollbackMode mode = RollbackMode::Automatic;
   RollbackTarget to = RollbackTarget::LastKnownGood;
   Duration cooldown = std::chrono::minutes{10};  // no automatic rollback this long after the last one started
+  // Grouped policies: a rollback of one target rolls back every target that changed since its last
+  // known good (each once); false judges each target on its own.
+  bool together = false;
   friend bool operator==(const RollbackSpec&, const RollbackSpec&) = default;
 };
 
@@ -31,6 +35,10 @@ struct RollbackSpec {
 struct ManualRollback {
   std::int64_t to_revision = 0;
   std::string request_id;
+  // Set by the controller when it asks for a rollback itself (a grouped policy's rollback.together):
+  // the words that replace "manual rollback <requestId>" in messages, Events and change-cause.
+  std::string why;
+  std::string target;  // spec.manualRollback.target: the Deployment, on a grouped policy
   friend bool operator==(const ManualRollback&, const ManualRollback&) = default;
 };
 
@@ -67,7 +75,13 @@ struct Policy {
   std::string uid;
   std::int64_t generation = 0;
   // spec
-  std::string target_name;  // a Deployment in the policy's namespace
+  std::string target_name;  // spec.targetRef: one Deployment in the policy's namespace
+  // A grouped policy instead: spec.targetRefs (names, in order) or spec.targetSelector. Each
+  // Deployment it covers is judged as if it were the target of a policy of its own, with its status
+  // under status.targets[]; rollback.together couples their rollbacks.
+  std::vector<std::string> target_names;
+  std::optional<LabelSelector> target_selector;
+  bool grouped() const { return !target_names.empty() || target_selector.has_value(); }
   Duration interval = std::chrono::seconds{10};
   Duration stabilization_window = std::chrono::minutes{5};
   int failure_threshold = 3;

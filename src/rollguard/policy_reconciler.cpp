@@ -12,6 +12,7 @@
 #include "rollguard/deployment_slo.hpp"
 #include "rollguard/dora.hpp"
 #include "rollguard/job_check.hpp"
+#include "rollguard/group.hpp"
 #include "rollguard/measure/evaluator.hpp"
 #include "rollguard/notifier.hpp"
 #include "rollguard/observation.hpp"
@@ -170,9 +171,11 @@ asio::awaitable<ReconcileResult> PolicyReconciler::operator()(runtime::Request r
     metrics_->forget(request.ns, request.name);
     if (context_.notifier) context_.notifier->forget(key);
     memory_.erase(key);
+    forget_members(request.ns, request.name, {});
     co_return Action::await_change();
   }
   auto parsed = parse_policy(*object);
+  if (parsed.ok() && parsed.policy.grouped()) co_return co_await reconcile_group(request, object, parsed);
   const auto previous = PolicyStatus::from_json(object->if_contains("status"));
   auto& slot = memory_[key];
   if (!slot) slot = std::make_unique<Memory>();
@@ -182,41 +185,15 @@ asio::awaitable<ReconcileResult> PolicyReconciler::operator()(runtime::Request r
   runtime::ObjectPtr deployment;
   std::vector<runtime::ObjectPtr> replica_sets;
   std::optional<Observation> observation;
-  if (parsed.ok()) {
-    deployment = context_.cluster->deployment(request.ns, parsed.policy.target_name);
-    if (deployment) {
-      replica_sets = context_.cluster->replica_sets_of(request.ns, kube::meta::uid(*deployment));
-      // Pods of the current revision only: the ReplicaSet carrying the Deployment's revision.
-      std::vector<runtime::ObjectPtr> pods;
-      auto revision = kube::meta::annotation(*deployment, kRevisionAnnotation);
-      for (auto& rs : replica_sets) {
-        if (revision && kube::meta::annotation(*rs, kRevisionAnnotation) == revision) {
-          pods = context_.cluster->pods_of(request.ns, kube::meta::uid(*rs));
-        }
-      }
-      auto rs_ptrs = pointers(replica_sets);
-      auto pod_ptrs = pointers(pods);
-      observation = observe(*deployment, rs_ptrs, pod_ptrs);
-    }
-  }
+  if (parsed.ok())
+    observation = observe_target(request.ns, parsed.policy.target_name, deployment, replica_sets);
 
   // A Deployment whose controller has not yet seen its latest spec pairs the new template with the
   // old revision number (the annotation moves when the controller processes the change): deciding
   // on it would attribute the template to the wrong revision. Wait for the controller, a bounded
   // while (a cluster whose Deployment controller is down still gets decisions).
-  if (observation && observation->observed_generation < observation->generation) {
-    const auto now_steady = context_.clock->now();
-    if (memory.in_flux_generation != observation->generation) {
-      memory.in_flux_generation = observation->generation;
-      memory.in_flux_since = now_steady;
-    }
-    if (now_steady - memory.in_flux_since < kMaxWaitForDeploymentController)
-      co_return Action::requeue(kStaleRetry);
-    spdlog::warn(
-        "policy {}: deployment {} generation {} not observed by its controller after {} s; deciding anyway",
-        key, observation->name, observation->generation,
-        std::chrono::duration_cast<std::chrono::seconds>(kMaxWaitForDeploymentController).count());
-  }
+  if (observation && waiting_for_deployment_controller(key, *observation, memory))
+    co_return Action::requeue(kStaleRetry);
 
   // measure
   std::vector<Measurement> measurements;
@@ -253,7 +230,13 @@ asio::awaitable<ReconcileResult> PolicyReconciler::operator()(runtime::Request r
 
   // record the status first: a rollback's intent must be in status before its patch is sent.
   if (decision.status_changed) {
-    auto written = co_await write_status(*object, decision.status);
+    json::object status_json = decision.status.to_json();
+    // An invalid edit of a grouped policy keeps what its targets remember for when it is fixed.
+    if (auto* before = object->if_contains("status"); before && before->is_object() && !parsed.ok()) {
+      for (const char* kept : {"targets", "together"})
+        if (auto* v = before->get_object().if_contains(kept)) status_json[kept] = *v;
+    }
+    auto written = co_await write_status(*object, std::move(status_json));
     if (!written) {
       if (stale(written.error())) co_return Action::requeue(kStaleRetry);
       co_return ReconcileError::transient("status of " + key + ": " + written.error().describe());
@@ -272,38 +255,86 @@ asio::awaitable<ReconcileResult> PolicyReconciler::operator()(runtime::Request r
   for (auto& note : decision.events) record_event(*object, deployment.get(), note);
 
   // act
-  if (decision.rollback && deployment) {
-    if (decision.rollback->dry_run) {
-      metrics_->dry_run_rollback(request.ns, request.name);
-    } else if (!memory.patched_resource_version.empty() &&
-               memory.patched_resource_version == decision.rollback->expected_resource_version) {
-      // Our patch already applied to this version; the cache has not caught up yet. Re-sending
-      // would only be refused by the precondition.
-      co_return Action::requeue(kStaleRetry);
-    } else {
-      auto acted = co_await roll_back(parsed.policy, *deployment, replica_sets, decision);
-      if (acted && *acted) memory.patched_resource_version = decision.rollback->expected_resource_version;
-      if (!acted) co_return acted.error();
-      if (!*acted) co_return Action::requeue(kStaleRetry);
-    }
-  } else if (decision.hold && deployment) {
-    const auto patch = hold_patch(*deployment, decision.hold->message, key);
-    auto held = co_await patch_deployment(*deployment, patch, "hold");
-    if (!held) co_return held.error();
-    if (!*held) co_return Action::requeue(kStaleRetry);
-  } else if (decision.release && deployment) {
-    const auto patch = release_patch(*deployment);
-    auto released = co_await patch_deployment(*deployment, patch, "release");
-    if (!released) co_return released.error();
-    if (!*released) co_return Action::requeue(kStaleRetry);
-  }
+  if (auto early = co_await act(parsed.policy, memory, deployment, replica_sets, decision)) co_return *early;
 
   if (decision.requeue_after.count() > 0) co_return Action::requeue(decision.requeue_after);
   co_return Action::await_change();
 }
 
+std::optional<Observation> PolicyReconciler::observe_target(
+    const std::string& ns, const std::string& name, runtime::ObjectPtr& deployment,
+    std::vector<runtime::ObjectPtr>& replica_sets) const {
+  deployment = context_.cluster->deployment(ns, name);
+  if (!deployment) return std::nullopt;
+  replica_sets = context_.cluster->replica_sets_of(ns, kube::meta::uid(*deployment));
+  // Pods of the current revision only: the ReplicaSet carrying the Deployment's revision.
+  std::vector<runtime::ObjectPtr> pods;
+  auto revision = kube::meta::annotation(*deployment, kRevisionAnnotation);
+  for (auto& rs : replica_sets) {
+    if (revision && kube::meta::annotation(*rs, kRevisionAnnotation) == revision) {
+      pods = context_.cluster->pods_of(ns, kube::meta::uid(*rs));
+    }
+  }
+  auto rs_ptrs = pointers(replica_sets);
+  auto pod_ptrs = pointers(pods);
+  return observe(*deployment, rs_ptrs, pod_ptrs);
+}
+
+// A Deployment whose controller has not yet seen its latest spec pairs the new template with the
+// old revision number (the annotation moves when the controller processes the change): deciding
+// on it would attribute the template to the wrong revision. Wait for the controller, a bounded
+// while (a cluster whose Deployment controller is down still gets decisions).
+bool PolicyReconciler::waiting_for_deployment_controller(const std::string& key,
+                                                         const Observation& observation,
+                                                         Memory& memory) const {
+  if (observation.observed_generation >= observation.generation) return false;
+  const auto now_steady = context_.clock->now();
+  if (memory.in_flux_generation != observation.generation) {
+    memory.in_flux_generation = observation.generation;
+    memory.in_flux_since = now_steady;
+  }
+  if (now_steady - memory.in_flux_since < kMaxWaitForDeploymentController) return true;
+  spdlog::warn(
+      "policy {}: deployment {} generation {} not observed by its controller after {} s; deciding anyway",
+      key, observation.name, observation.generation,
+      std::chrono::duration_cast<std::chrono::seconds>(kMaxWaitForDeploymentController).count());
+  return false;
+}
+
+asio::awaitable<std::optional<ReconcileResult>> PolicyReconciler::act(
+    const Policy& policy, Memory& memory, const runtime::ObjectPtr& deployment,
+    const std::vector<runtime::ObjectPtr>& replica_sets, const Decision& decision) {
+  const std::string key = policy.ns + "/" + policy.name;
+  if (decision.rollback && deployment) {
+    if (decision.rollback->dry_run) {
+      metrics_->dry_run_rollback(policy.ns, policy.name);
+    } else if (!memory.patched_resource_version.empty() &&
+               memory.patched_resource_version == decision.rollback->expected_resource_version) {
+      // Our patch already applied to this version; the cache has not caught up yet. Re-sending
+      // would only be refused by the precondition.
+      co_return ReconcileResult(Action::requeue(kStaleRetry));
+    } else {
+      auto acted = co_await roll_back(policy, *deployment, replica_sets, decision);
+      if (acted && *acted) memory.patched_resource_version = decision.rollback->expected_resource_version;
+      if (!acted) co_return ReconcileResult(acted.error());
+      if (!*acted) co_return ReconcileResult(Action::requeue(kStaleRetry));
+    }
+  } else if (decision.hold && deployment) {
+    const auto patch = hold_patch(*deployment, decision.hold->message, key);
+    auto held = co_await patch_deployment(*deployment, patch, "hold");
+    if (!held) co_return ReconcileResult(held.error());
+    if (!*held) co_return ReconcileResult(Action::requeue(kStaleRetry));
+  } else if (decision.release && deployment) {
+    const auto patch = release_patch(*deployment);
+    auto released = co_await patch_deployment(*deployment, patch, "release");
+    if (!released) co_return ReconcileResult(released.error());
+    if (!*released) co_return ReconcileResult(Action::requeue(kStaleRetry));
+  }
+  co_return std::nullopt;
+}
+
 asio::awaitable<kube::Result<void>> PolicyReconciler::write_status(const json::object& policy,
-                                                                   const PolicyStatus& status) {
+                                                                   json::object status) {
   const auto ns = std::string(kube::meta::namespace_of(policy));
   const auto name = std::string(kube::meta::name(policy));
   if (!context_.may_write()) {
@@ -314,7 +345,7 @@ asio::awaitable<kube::Result<void>> PolicyReconciler::write_status(const json::o
   // or a concurrent writer gets 422 and nothing of theirs is overwritten.
   kube::JsonPatch patch;
   patch.test("/metadata/resourceVersion", kube::meta::resource_version(policy));
-  patch.add("/status", status.to_json());
+  patch.add("/status", std::move(status));
   const auto resource = kube::ResourceDescriptor::rollback_policies();
   kube::PatchOptions options;
   options.field_manager = "rollguard";
@@ -410,6 +441,156 @@ void PolicyReconciler::record_event(const json::object& policy, const json::obje
   const auto type =
       note.type == EventType::Warning ? runtime::EventType::Warning : runtime::EventType::Normal;
   context_.events->record(regarding, related, type, note.reason, note.reason, note.message);
+}
+
+}  // namespace rollguard
+
+namespace rollguard {
+
+namespace {
+// Members report under "policy/deployment" (metrics labels, notifications, their memory), so two
+// targets' SLOs of one name never share a series or an outbox.
+std::string member_label(const std::string& policy, const std::string& target) {
+  return policy + "/" + target;
+}
+}  // namespace
+
+void PolicyReconciler::forget_members(const std::string& ns, const std::string& name,
+                                      const std::vector<std::string>& keep) {
+  const std::string prefix = ns + "/" + name + "@";
+  for (auto it = memory_.begin(); it != memory_.end();) {
+    if (!it->first.starts_with(prefix)) {
+      ++it;
+      continue;
+    }
+    const std::string target = it->first.substr(prefix.size());
+    if (std::find(keep.begin(), keep.end(), target) != keep.end()) {
+      ++it;
+      continue;
+    }
+    metrics_->forget(ns, member_label(name, target));
+    if (context_.notifier) context_.notifier->forget(ns + "/" + member_label(name, target));
+    it = memory_.erase(it);
+  }
+}
+
+asio::awaitable<ReconcileResult> PolicyReconciler::reconcile_group(const runtime::Request& request,
+                                                                   const runtime::ObjectPtr& object,
+                                                                   const PolicyOrErrors& parsed) {
+  const std::string key = request.key();
+  const Policy& group = parsed.policy;
+  const auto previous = GroupStatus::from_json(object->if_contains("status"));
+  const auto in_namespace = context_.cluster->deployments_in(request.ns);
+  const auto names = group_targets(group, pointers(in_namespace));
+  forget_members(request.ns, request.name, names);
+
+  struct Member {
+    std::string name;
+    Policy policy;
+    Memory* memory = nullptr;
+    runtime::ObjectPtr deployment;
+    std::vector<runtime::ObjectPtr> replica_sets;
+    std::optional<Observation> observation;
+    PolicyStatus previous;
+    std::vector<Measurement> measurements;
+    Decision decision;
+  };
+  std::vector<Member> members(names.size());
+  const auto now = context_.clock->system_now();
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    Member& m = members[i];
+    m.name = names[i];
+    m.policy = member_policy(group, m.name);
+    // An incident of rollback.together is re-asked until each member has handled its request.
+    if (previous.together && !m.policy.manual_rollback)
+      m.policy.manual_rollback = together_request(*previous.together, m.name);
+    if (auto* p = previous.target(m.name)) m.previous = *p;
+    auto& slot = memory_[key + "@" + m.name];
+    if (!slot) slot = std::make_unique<Memory>();
+    m.memory = slot.get();
+    m.observation = observe_target(request.ns, m.name, m.deployment, m.replica_sets);
+    if (m.observation &&
+        waiting_for_deployment_controller(key + " target " + m.name, *m.observation, *m.memory))
+      co_return Action::requeue(kStaleRetry);
+  }
+  for (auto& m : members) {
+    if (m.observation && due(m.policy, *m.observation, *m.memory)) {
+      m.measurements = co_await measure(m.policy, *m.observation, m.previous);
+      m.memory->measured_once = true;
+      m.memory->measured_template = m.observation->current_template_hash;
+      m.memory->measured_at = context_.clock->now();
+    }
+    m.decision = decide(m.policy, m.observation, m.measurements, m.previous, now);
+  }
+
+  // rollback.together: one member's rollback starts an incident for the others that changed.
+  auto together = previous.together;
+  std::vector<MemberRound> round;
+  for (auto& m : members)
+    round.push_back({m.name, m.observation ? &*m.observation : nullptr, &m.previous, &m.decision});
+  if (auto incident = together_incident(group, round, previous.together)) {
+    spdlog::info("policy {}: {} rolls back ({}); together with {} other target(s)", key, incident->trigger,
+                 incident->reason, incident->members.size());
+    for (auto& m : members) {
+      auto request_for = together_request(*incident, m.name);
+      if (!request_for) continue;
+      m.policy.manual_rollback = request_for;
+      m.decision = decide(m.policy, m.observation, m.measurements, m.previous, now);
+    }
+    together = std::move(incident);
+  }
+
+  GroupStatus next;
+  next.together = together;
+  bool changed = together != previous.together || names.size() != previous.targets.size();
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    auto& m = members[i];
+    const std::string label = member_label(request.name, m.name);
+    if (context_.notifier &&
+        context_.notifier->apply_confirmations(request.ns + "/" + label, m.decision.status.notifications))
+      m.decision.status_changed = !same_but_timestamps(m.previous, m.decision.status);
+    changed = changed || m.decision.status_changed || i >= previous.targets.size() ||
+              previous.targets[i].name != m.name;
+    for (auto& measured : m.measurements) metrics_->measurement(request.ns, label, measured);
+    metrics_->phase(request.ns, label, to_string(m.decision.status.phase));
+    next.targets.push_back({m.name, m.decision.status});
+  }
+  next.summary = summarize(group, next.targets, previous.summary, now);
+  changed = changed || !same_but_timestamps(previous.summary, next.summary);
+  metrics_->phase(request.ns, request.name, to_string(next.summary.phase));
+
+  if (changed) {
+    auto written = co_await write_status(*object, next.to_json());
+    if (!written) {
+      if (stale(written.error())) co_return Action::requeue(kStaleRetry);
+      co_return ReconcileError::transient("status of " + key + ": " + written.error().describe());
+    }
+    for (auto& m : members) {
+      const PolicyStatus* before = previous.target(m.name);
+      metrics_->dora(request.ns, member_label(request.name, m.name),
+                     dora_figures(before ? *before : PolicyStatus{}, m.decision.status));
+    }
+  }
+
+  std::optional<ReconcileResult> first_early;
+  Duration requeue{0};
+  for (auto& m : members) {
+    if (context_.notifier) {
+      Policy labelled = m.policy;
+      labelled.name = member_label(request.name, m.name);
+      context_.notifier->sync(labelled, m.decision.status.notifications);
+    }
+    for (auto& note : m.decision.events) record_event(*object, m.deployment.get(), note);
+    // Every member acts in this round; the first that must end it early decides the result.
+    auto early = co_await act(m.policy, *m.memory, m.deployment, m.replica_sets, m.decision);
+    if (early && !first_early) first_early = std::move(early);
+    if (m.decision.requeue_after.count() > 0 && (requeue.count() == 0 || m.decision.requeue_after < requeue))
+      requeue = m.decision.requeue_after;
+  }
+  if (first_early) co_return *first_early;
+  if (requeue.count() > 0) co_return Action::requeue(requeue);
+  // No members (a selector that matches nothing yet): look again after an interval.
+  co_return Action::requeue(group.interval);
 }
 
 }  // namespace rollguard

@@ -32,6 +32,7 @@ struct Decision;
 struct EventNote;
 struct Observation;
 struct Policy;
+struct PolicyOrErrors;
 struct PolicyStatus;
 struct Measurement;
 namespace measure {
@@ -68,7 +69,22 @@ class PolicyReconciler {
                                                            const Observation& observation,
                                                            const PolicyStatus& previous);
   boost::asio::awaitable<kube::Result<void>> write_status(const boost::json::object& policy,
-                                                          const PolicyStatus& status);
+                                                          boost::json::object status);
+  std::optional<Observation> observe_target(const std::string& ns, const std::string& name,
+                                            runtime::ObjectPtr& deployment,
+                                            std::vector<runtime::ObjectPtr>& replica_sets) const;
+  bool waiting_for_deployment_controller(const std::string& key, const Observation& observation,
+                                         Memory& memory) const;
+  // The rollback, hold or release of a decision; a result when the round must end with it.
+  boost::asio::awaitable<std::optional<runtime::ReconcileResult>> act(
+      const Policy& policy, Memory& memory, const runtime::ObjectPtr& deployment,
+      const std::vector<runtime::ObjectPtr>& replica_sets, const Decision& decision);
+  // A grouped policy (targetRefs / targetSelector): every member judged, one status write.
+  boost::asio::awaitable<runtime::ReconcileResult> reconcile_group(const runtime::Request& request,
+                                                                   const runtime::ObjectPtr& object,
+                                                                   const PolicyOrErrors& parsed);
+  // Metrics, notifier state and memory of a group's members that are no longer in `keep`.
+  void forget_members(const std::string& ns, const std::string& name, const std::vector<std::string>& keep);
   boost::asio::awaitable<Patched> patch_deployment(const boost::json::object& deployment,
                                                    const std::optional<boost::json::array>& patch,
                                                    const char* what);

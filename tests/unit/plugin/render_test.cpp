@@ -70,6 +70,31 @@ TEST(StatusTable, OneRowPerPolicy) {
             "api    api      Degraded     3          1           error-rate 0.31 > 0.05   2m\n");
 }
 
+TEST(StatusTable, AGroupedPolicyHasARowPerTarget) {
+  PolicyView group;
+  group.name = "shop";
+  group.ns = "prod";
+  group.grouped = true;
+  group.status.phase = Phase::RolledBack;
+  auto api = rolled_back().status;
+  auto web = rolled_back().status;
+  web.phase = Phase::Healthy;
+  web.healthy_since = at("2026-12-02T01:05:00Z");
+  web.current_revision = 7;
+  web.last_known_good_revision = 7;
+  group.targets = {{"api", api}, {"web", web}};
+  EXPECT_EQ(render_status_table({group}, false, kNow),
+            "NAME   TARGET   PHASE        REVISION   LAST-GOOD   FAILING SLO   AGE\n"
+            "shop   api      RolledBack   3          1           -             9m55s\n"
+            "shop   web      Healthy      7          7           -             5m\n");
+  const auto detail = render_status_detail(group, kNow);
+  EXPECT_NE(detail.find("Target api:\n  Name:"), std::string::npos) << detail;
+  EXPECT_NE(detail.find("Target web:"), std::string::npos) << detail;
+  const auto timeline = render_timeline(group, kNow);
+  EXPECT_NE(timeline.find("(namespace prod, Deployment api)"), std::string::npos) << timeline;
+  EXPECT_NE(timeline.find("(namespace prod, Deployment web)"), std::string::npos) << timeline;
+}
+
 TEST(StatusTable, AllNamespacesAddsTheNamespace) {
   EXPECT_EQ(render_status_table({rolled_back()}, true, kNow),
             "NAMESPACE   NAME   TARGET   PHASE        REVISION   LAST-GOOD   FAILING SLO   AGE\n"

@@ -50,6 +50,7 @@ class FakeCluster : public ClusterView {
   std::vector<ObjectPtr> replica_sets_of(std::string_view, std::string_view) const override { return {}; }
   std::vector<ObjectPtr> pods_of(std::string_view, std::string_view) const override { return {}; }
   std::vector<ObjectPtr> policies_targeting(std::string_view, std::string_view) const override { return {}; }
+  std::vector<ObjectPtr> deployments_in(std::string_view) const override { return {}; }
   ObjectPtr job(std::string_view, std::string_view name) const override {
     auto it = jobs.find(std::string(name));
     return it == jobs.end() ? nullptr : it->second;
@@ -59,8 +60,11 @@ class FakeCluster : public ClusterView {
     for (auto& [name, job] : jobs) out.push_back(job);
     return out;
   }
-  void add(const std::string& name, const std::string& created, const std::string& condition = "") {
+  void add(const std::string& name, const std::string& created, const std::string& condition = "",
+           const std::string& deployment = "") {
     json::object job{{"metadata", json::object{{"name", name}, {"creationTimestamp", created}}}};
+    if (!deployment.empty())
+      job["metadata"].as_object()["labels"] = json::object{{"rollguard.io/deployment", deployment}};
     if (!condition.empty())
       job["status"] =
           json::object{{"conditions", json::array{json::object{{"type", condition}, {"status", "True"}}}}};
@@ -77,6 +81,7 @@ class JobCheck : public ::testing::Test {
     request.policy.name = "api";
     request.policy.ns = "prod";
     request.policy.uid = "u-1";
+    request.policy.target_name = "api";
     JobSlo slo;
     slo.keep = 2;
     slo.template_json = R"({"spec":{"template":{"spec":{"containers":[{"name":"c","image":"i"}]}}}})";
@@ -170,6 +175,18 @@ TEST_F(JobCheck, ReadsTheCachedJobAndDeletesTheOnesBeyondKeep) {
   leader = false;
   check();
   EXPECT_TRUE(client->requests.empty());
+}
+
+// A grouped policy's targets share the policy and SLO labels: only this Deployment's Jobs are pruned.
+TEST_F(JobCheck, PrunesOnlyTheChecksOfItsOwnDeployment) {
+  cluster.add("api-smoke-w1", "2025-12-01T09:00:00Z", "Complete", "web");
+  cluster.add("api-smoke-w2", "2025-12-01T09:01:00Z", "Complete", "web");
+  cluster.add("api-smoke-h2", "2025-12-01T10:01:00Z", "Failed", "api");
+  cluster.add("api-smoke-h3", "2025-12-01T10:02:00Z", "Complete", "api");
+  cluster.add("api-smoke-h4", "2025-12-01T10:03:00Z", "Complete", "api");
+  client->status = 200;
+  EXPECT_EQ(check().result, SloResult::Pass);
+  EXPECT_EQ(sent(), (std::vector<std::string>{"DELETE /apis/batch/v1/namespaces/prod/jobs/api-smoke-h2"}));
 }
 
 }  // namespace
