@@ -116,4 +116,13 @@ Result<json::value> parse_body(const std::string& body, const std::string& conte
   return parse_json_body(body);
 }
 
+Result<json::value> parse_body(const std::string& body, const std::string& content_type,
+                               const ResourceType& type) {
+  if (content_type.find("protobuf") != std::string::npos) return decode_protobuf_object(body, &type);
+  // CBOR (KEP-4222) is off by default in the servers kube-sim stands for.
+  if (content_type.find("cbor") != std::string::npos)
+    return unsupported_body_media_type(accepted_body_media_types(type));
+  return parse_body(body, content_type);
+}
+
 }  // namespace kubesim
