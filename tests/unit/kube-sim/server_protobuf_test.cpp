@@ -52,6 +52,13 @@ const std::string kJob = unhex(
     "01001a054e"
     "65766572320042004a0052005800600068008201008a01009a0100c201001a082000280030003a001a002200");
 
+// kubectl create token sa --audience=a1 --duration=600s --bound-object-kind=Pod --bound-object-name=p
+//   --bound-object-uid=u1
+const std::string kTokenRequest = unhex(
+    "6b3873000a280a1861757468656e7469636174696f6e2e6b38732e696f2f7631120c546f6b656e5265717565737412330a100a00"
+    "12001a00"
+    "22002a0032003800420012190a0261311a100a03506f64120276311a01702202753120d8041a040a0012001a002200");
+
 // A protobuf writer for the payloads kubectl does not produce.
 struct Pb {
   std::string out;
@@ -123,6 +130,13 @@ TEST(ProtobufBody, KubectlCreateRoleServiceAndJob) {
   const auto& pod = job.at("spec").at("template").at("spec");
   EXPECT_EQ(pod.at("containers").at(0).at("command"), json::parse(R"(["echo","hi"])"));
   EXPECT_EQ(pod.at("restartPolicy"), "Never");
+}
+
+TEST(ProtobufBody, KubectlCreateTokenRequest) {
+  auto t = decode_ok(kTokenRequest);
+  EXPECT_EQ(t.at("kind"), "TokenRequest");
+  EXPECT_EQ(t.at("spec"), json::parse(R"({"audiences":["a1"],"expirationSeconds":600,
+      "boundObjectRef":{"kind":"Pod","apiVersion":"v1","name":"p","uid":"u1"}})"));
 }
 
 TEST(ProtobufBody, PodSpecFieldsKubectlDoesNotSend) {

@@ -1,4 +1,5 @@
-// k8s.io/api apps/v1, batch/v1, rbac/v1, coordination/v1, events/v1, policy/v1 and networking/v1
+// k8s.io/api apps/v1, batch/v1, rbac/v1, coordination/v1, events/v1, policy/v1, networking/v1 and
+// authentication/v1
 // generated.proto, and the table of top-level kinds a protobuf body may carry.
 #include <array>
 #include <utility>
@@ -181,13 +182,31 @@ const Message& network_policy() {
   return m;
 }
 
+// authentication/v1 TokenRequest: `kubectl create token` posts one to serviceaccounts/NAME/token.
+const Message& bound_object_reference() {
+  static const Message m{"BoundObjectReference",
+                         {str(1, "kind"), str(2, "apiVersion"), str(3, "name"), str(4, "uid")}};
+  return m;
+}
+const Message& token_request_spec() {
+  static const Message m{"TokenRequestSpec",
+                         {strs(1, "audiences"), i64(4, "expirationSeconds", K),
+                          msg(3, "boundObjectRef", bound_object_reference)}};
+  return m;
+}
+const Message& token_request() {
+  static const Message m{"TokenRequest",
+                         {msg(1, "metadata", object_meta), msg(2, "spec", token_request_spec)}};
+  return m;
+}
+
 struct KindEntry {
   std::string_view api_version;
   std::string_view kind;
   MessageRef message;
 };
 constexpr std::string_view rbac = "rbac.authorization.k8s.io/v1";
-constexpr std::array<KindEntry, 18> kinds{{
+constexpr std::array<KindEntry, 19> kinds{{
     {"v1", "Namespace", core_namespace},
     {"v1", "ConfigMap", core_config_map},
     {"v1", "Secret", core_secret},
@@ -206,6 +225,7 @@ constexpr std::array<KindEntry, 18> kinds{{
     {"events.k8s.io/v1", "Event", events_event},
     {"policy/v1", "PodDisruptionBudget", pdb},
     {"networking.k8s.io/v1", "NetworkPolicy", network_policy},
+    {"authentication.k8s.io/v1", "TokenRequest", token_request},
 }};
 }  // namespace
 
