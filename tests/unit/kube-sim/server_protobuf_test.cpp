@@ -306,6 +306,12 @@ TEST_F(ProtobufServerTest, CreatesBuiltinsAndAnswersOthersWithTheAcceptedTypes) 
       json::parse(cbor.body).at("message"),
       "the body of the request was in an unknown format - accepted media types include: application/json, "
       "application/yaml, application/vnd.kubernetes.protobuf");
+  auto form =
+      call("PUT", "/api/v1/namespaces/default/configmaps/c", "a=b", "application/x-www-form-urlencoded");
+  EXPECT_EQ(form.status, 415u) << form.body;
+  auto plain = call("POST", "/api/v1/namespaces/default/configmaps",
+                    R"({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c"}})", "");
+  EXPECT_EQ(plain.status, 201u) << plain.body;
   auto bad = call("POST", "/api/v1/namespaces/default/configmaps", kDeployment.substr(0, 40),
                   "application/vnd.kubernetes.protobuf");
   EXPECT_EQ(bad.status, 400u) << bad.body;
