@@ -280,6 +280,28 @@ TEST_F(ProtobufServerTest, CreatesBuiltinsAndAnswersOthersWithTheAcceptedTypes) 
   EXPECT_EQ(json::parse(created.body).at("spec").at("template").at("spec").at("containers").at(0).at("image"),
             "nginx:1");
 
+  // A typed Update (PUT) is protobuf too: the replaced object comes through, preconditioned.
+  auto cm = [](std::string_view rv, std::string_view mode) {
+    return envelope("v1", "ConfigMap",
+                    Pb{}.msg(1, Pb{}.bytes(1, "settings").bytes(6, rv)).entry(2, "mode", mode));
+  };
+  ASSERT_EQ(call("POST", "/api/v1/namespaces/default/configmaps", cm("", "fast"),
+                 "application/vnd.kubernetes.protobuf")
+                .status,
+            201u);
+  auto rv = json::value_to<std::string>(
+      json::parse(call("GET", "/api/v1/namespaces/default/configmaps/settings", "", "").body)
+          .at("metadata")
+          .at("resourceVersion"));
+  auto replaced = call("PUT", "/api/v1/namespaces/default/configmaps/settings", cm(rv, "slow"),
+                       "application/vnd.kubernetes.protobuf");
+  ASSERT_EQ(replaced.status, 200u) << replaced.body;
+  EXPECT_EQ(json::parse(replaced.body).at("data").at("mode"), "slow");
+  EXPECT_EQ(call("PUT", "/api/v1/namespaces/default/configmaps/settings", cm(rv, "again"),
+                 "application/vnd.kubernetes.protobuf")
+                .status,
+            409u);
+
   auto crd = R"({"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
       "metadata":{"name":"widgets.example.com"},"spec":{"group":"example.com","scope":"Namespaced",
       "names":{"plural":"widgets","singular":"widget","kind":"Widget"},
