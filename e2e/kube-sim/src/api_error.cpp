@@ -91,6 +91,12 @@ ApiError unsupported_media_type(const std::string& content_type) {
               "application/strategic-merge-patch+json; got " +
                   content_type);
 }
+ApiError unsupported_body_media_type(const std::vector<std::string>& accepted) {
+  std::string list;
+  for (const auto& a : accepted) list += (list.empty() ? "" : ", ") + a;
+  return make(415, "UnsupportedMediaType",
+              "the body of the request was in an unknown format - accepted media types include: " + list);
+}
 ApiError internal_error(const std::string& message) { return make(500, "InternalError", message); }
 
 }  // namespace kubesim

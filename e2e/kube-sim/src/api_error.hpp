@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace kubesim {
 
@@ -39,6 +40,8 @@ ApiError unauthorized();
 ApiError method_not_allowed(const std::string& message);
 ApiError not_acceptable(const std::string& message);
 ApiError unsupported_media_type(const std::string& content_type);
+// A request body in a media type the endpoint does not take, listing the ones it does.
+ApiError unsupported_body_media_type(const std::vector<std::string>& accepted);
 ApiError internal_error(const std::string& message);
 
 // One field error cause (metav1.StatusCause): type is FieldValueInvalid, FieldValueRequired, ...

@@ -116,4 +116,15 @@ Result<json::value> parse_body(const std::string& body, const std::string& conte
   return parse_json_body(body);
 }
 
+Result<json::value> parse_body(const std::string& body, const std::string& content_type,
+                               const ResourceType& type) {
+  if (content_type.find("protobuf") != std::string::npos) return decode_protobuf_object(body, &type);
+  // CBOR (KEP-4222) is off by default in the servers kube-sim stands for; form posts, text and
+  // octet streams are no object encoding at all. No Content-Type at all means JSON, as upstream.
+  const bool known = content_type.empty() || content_type.find("json") != std::string::npos ||
+                     content_type.find("yaml") != std::string::npos;
+  if (!known) return unsupported_body_media_type(accepted_body_media_types(type));
+  return parse_body(body, content_type);
+}
+
 }  // namespace kubesim

@@ -74,7 +74,7 @@ HttpResponse ApiServer::write_response(unsigned status, const ResourceType& type
 HttpResponse ApiServer::create(const HttpRequest& req, const Target& t) {
   auto opts = write_options(req, t);
   if (!opts) return error_response(opts.error());
-  auto body = parse_body(req.body, req.content_type);
+  auto body = parse_body(req.body, req.content_type, *t.type);
   if (!body) return error_response(body.error());
   if (!body->is_object()) return error_response(bad_request("the body of the request must be a JSON object"));
   auto r = write_create(t, std::move(body->as_object()), *opts);
@@ -143,7 +143,7 @@ Result<ObjectPtr> ApiServer::write_create(const Target& t, json::object object, 
 HttpResponse ApiServer::update(const HttpRequest& req, const Target& t) {
   auto opts = write_options(req, t);
   if (!opts) return error_response(opts.error());
-  auto body = parse_body(req.body, req.content_type);
+  auto body = parse_body(req.body, req.content_type, *t.type);
   if (!body) return error_response(body.error());
   if (!body->is_object()) return error_response(bad_request("the body of the request must be a JSON object"));
   auto r = write_update(t, std::move(body->as_object()), *opts);
