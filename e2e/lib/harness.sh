@@ -327,7 +327,7 @@ start_controller() {
   [[ $* == *leader-elect* ]] || set -- --leader-elect=false "$@"
   # shellcheck disable=SC2206
   [[ -n ${RG_CTRL_FLAGS:-} ]] && set -- "$@" $RG_CTRL_FLAGS
-  "$RG_BIN/rollguard-controller" --kubeconfig "$KUBECONFIG_FILE" --metrics-addr "127.0.0.1:$metrics_port" \
+  "$RG_BIN/rollguard-controller" --kubeconfig "${RG_CTRL_KUBECONFIG:-$KUBECONFIG_FILE}" --metrics-addr "127.0.0.1:$metrics_port" \
     --health-addr "127.0.0.1:$health_port" "$@" >>"$log" 2>&1 &
   RG_CTRL_PID=$!
   rg_pids+=("$RG_CTRL_PID")
@@ -363,6 +363,37 @@ rollbacks_total() {
   echo "$total"
 }
 
+# install_controller_rbac: the ServiceAccount and RBAC of manifests/ exactly as shipped, plus their
+# leader-election Role/RoleBinding in the test namespace too (scenarios elect in $RG_NS), and a
+# kubeconfig with that ServiceAccount's token for the controller (RG_CTRL_KUBECONFIG): under
+# kube-sim's --authorization RBAC a permission missing from the manifests fails the scenario. The
+# test's own kubectl keeps the admin token. Against a real cluster the controller keeps the
+# user's credentials: installing cluster-wide RBAC there is the user's decision, not a test's.
+install_controller_rbac() {
+  local m=$rg_root/manifests token
+  # Without -n: the manifests name their namespace.
+  ka() { kubectl --kubeconfig "$KUBECONFIG_FILE" --cache-dir "$rg_work/kubectl-cache" --request-timeout=20s "$@"; }
+  ka create namespace rollguard-system >/dev/null 2>&1
+  ka apply -f "$m/02-serviceaccount.yaml" -f "$m/03-rbac.yaml" >/dev/null || rg_die "manifests/ RBAC not accepted"
+  local obj
+  while IFS= read -r obj; do
+    ka apply -f - <<<"$obj" >/dev/null || rg_die "leader-election RBAC in $RG_NS not accepted"
+  done < <(ka create --dry-run=client -o json -f "$m/03-rbac.yaml" | python3 -c '
+import json, sys
+text, i = sys.stdin.read(), 0
+while text[i:].strip():  # one JSON object per manifest, back to back
+    o, i = json.JSONDecoder().raw_decode(text, len(text) - len(text[i:].lstrip()))
+    if o["kind"] in ("Role", "RoleBinding"):
+        o["metadata"]["namespace"] = sys.argv[1]
+        print(json.dumps(o))' "$RG_NS")
+  token=$(ka create token rollguard-controller -n rollguard-system --duration 24h) ||
+    rg_die "no token for the controller's ServiceAccount"
+  RG_CTRL_KUBECONFIG=$rg_work/controller.kubeconfig
+  cp "$KUBECONFIG_FILE" "$RG_CTRL_KUBECONFIG"
+  kubectl --kubeconfig "$RG_CTRL_KUBECONFIG" config set-credentials kube-sim --token="$token" >/dev/null
+  export RG_CTRL_KUBECONFIG
+}
+
 # harness_start [KUBE_SIM_FLAGS...]: the cluster (kube-sim, or the real one of KUBECONFIG in a new
 # namespace), the CRD and Prometheus. The controller is started by each script, with its flags.
 harness_start() {
@@ -374,10 +405,11 @@ harness_start() {
     rg_ns_created=1
     [[ -n ${RG_PROMETHEUS_URL:-} ]] || rg_die "set RG_PROMETHEUS_URL to a Prometheus that scrapes the pods"
   else
-    start_kube_sim "$@"
+    start_kube_sim --authorization RBAC "$@"
   fi
   k apply -f "${RG_CRDS:-$rg_root/crds}/" >/dev/null || rg_die "CRD apply failed"
   must_wait "CRD established" 30 k get rollbackpolicies
+  real_cluster || install_controller_rbac
   real_cluster || start_prometheus
   # The address the controller uses (in a cluster: the in-cluster one).
   RG_PROM_FOR_POLICY=${RG_PROMETHEUS_IN_CLUSTER:-$RG_PROMETHEUS_URL}

@@ -15,6 +15,7 @@
 
 #include "api_error.hpp"
 #include "apimachinery/status.hpp"
+#include "auth/request_attributes.hpp"
 #include "http_types.hpp"
 #include "resource_type.hpp"
 #include "store.hpp"
@@ -25,6 +26,11 @@ class WatchStream;
 
 struct ApiServerOptions {
   std::string token;  // empty = no authentication (only with --insecure-http)
+  // "AlwaysAllow" (every authenticated request) or "RBAC" (the RBAC objects decide; bootstrap
+  // roles and a default ServiceAccount per namespace, as on a real cluster).
+  std::string authorization_mode = "AlwaysAllow";
+  // Signs TokenRequest tokens; random per process when empty (tokens then die with the process).
+  std::string service_account_key;
   std::string k8s_minor = "32";
   std::chrono::seconds continue_ttl{300};
   std::chrono::milliseconds bookmark_interval{5000};
@@ -72,8 +78,16 @@ class ApiServer {
   ApiServer(boost::asio::any_io_executor executor, ApiServerOptions options, Clock clock = {});
 
   HttpResponse handle(const HttpRequest& request);
-  // The request carries the bearer token (always true when the server runs without one).
+  // The request carries the admin bearer token (always true when the server runs without one):
+  // what the admin endpoint requires.
   bool authorized(const HttpRequest& request) const;
+  // Who the bearer token is: the admin (system:masters) or a ServiceAccount whose token
+  // TokenRequest issued; nullopt = 401.
+  std::optional<auth::UserInfo> authenticate(const HttpRequest& request) const;
+  bool rbac() const { return options_.authorization_mode == "RBAC"; }
+  // With RBAC: the bootstrap ClusterRoles/bindings and every namespace's default ServiceAccount,
+  // created when missing (at start and after a state-file restore).
+  void ensure_cluster_defaults();
 
   Store& store() { return store_; }
   Registry& registry() { return registry_; }
@@ -137,6 +151,12 @@ class ApiServer {
   void set_crd_status(boost::json::object& crd) const;
   void record_managed_fields(const ResourceType& type, const boost::json::object* old,
                              boost::json::object& object, const WriteOptions& opts) const;
+  // authorization, TokenRequest and the self-reviews (authorization.cpp)
+  std::optional<ApiError> authorize(const auth::RequestAttributes& request) const;
+  HttpResponse token_request(const HttpRequest& req, const Target& t);
+  std::optional<HttpResponse> review(const HttpRequest& req, const std::vector<std::string>& segs,
+                                     const auth::UserInfo& user);
+  void ensure_default_service_account(const std::string& ns);
   // scale subresource (scale.cpp)
   HttpResponse scale(const HttpRequest& req, const Target& t);
 

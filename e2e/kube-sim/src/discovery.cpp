@@ -70,7 +70,7 @@ HttpResponse ApiServer::discovery_resources(const std::string& group, const std:
                    {"singularName", t->singular},
                    {"namespaced", t->namespaced},
                    {"kind", t->kind},
-                   {"verbs", strings(all_verbs)}};
+                   {"verbs", strings(t->verbs.empty() ? all_verbs : t->verbs)}};
     if (!t->short_names.empty()) r["shortNames"] = strings(t->short_names);
     if (!t->categories.empty()) r["categories"] = strings(t->categories);
     r["storageVersionHash"] = "kubesim" + std::to_string(t->resource.size());
@@ -81,6 +81,14 @@ HttpResponse ApiServer::discovery_resources(const std::string& group, const std:
                                        {"namespaced", t->namespaced},
                                        {"kind", t->kind},
                                        {"verbs", strings(sub_verbs)}});
+    if (t->group.empty() && t->resource == "serviceaccounts")
+      resources.push_back(json::object{{"name", "serviceaccounts/token"},
+                                       {"singularName", ""},
+                                       {"namespaced", true},
+                                       {"group", "authentication.k8s.io"},
+                                       {"version", "v1"},
+                                       {"kind", "TokenRequest"},
+                                       {"verbs", strings({"create"})}});
     if (t->has_scale)
       resources.push_back(json::object{{"name", t->resource + "/scale"},
                                        {"singularName", ""},

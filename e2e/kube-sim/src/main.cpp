@@ -1,6 +1,6 @@
 // kube-sim: a Kubernetes API server emulator for rollguard's tests.
 //   kube-sim --port 0 --kubeconfig-out PATH [--state-file PATH] [--insecure-http] [--token T]
-//            [--pki-dir DIR] [--faults JSON]
+//            [--pki-dir DIR] [--faults JSON] [--authorization AlwaysAllow|RBAC]
 // Writes PATH once it serves; runs until SIGTERM/SIGINT, then saves state and exits 0.
 #include <spdlog/spdlog.h>
 
@@ -56,6 +56,23 @@ std::optional<kubesim::CertificateBundle> pki_from_dir(const std::string& dir) {
   }
   fs::permissions(key, fs::perms::owner_read | fs::perms::owner_write, ec);
   return bundle;
+}
+
+// The key that signs ServiceAccount tokens: kept in --pki-dir beside the CA, so tokens issued
+// before a restart stay valid after it (with --state-file, their ServiceAccounts still exist).
+std::string service_account_key(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::random_device rd;
+  std::string fresh;
+  for (int i = 0; i < 64; ++i) fresh += "abcdefghijklmnopqrstuvwxyz0123456789"[rd() % 36];
+  if (dir.empty()) return fresh;
+  const fs::path path = fs::path(dir) / "sa-signing.key";
+  if (fs::exists(path)) return read_file(path.string());
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (!kubesim::write_file_atomically(path.string(), fresh)) return fresh;
+  fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write, ec);
+  return fresh;
 }
 
 std::string random_token() {
@@ -140,6 +157,11 @@ int main(int argc, char** argv) {
   app.add_option("--feature-gates", feature_gates,
                  "key=true|false pairs, comma separated, as the API server takes them; known: WatchList "
                  "(streaming lists, default true)");
+  std::string authorization = "AlwaysAllow";
+  app.add_option("--authorization", authorization,
+                 "AlwaysAllow (every authenticated request) or RBAC (ServiceAccount tokens are "
+                 "authorized by Roles, ClusterRoles and their bindings; the --token admin keeps every right)")
+      ->check(CLI::IsMember({"AlwaysAllow", "RBAC"}));
   CLI11_PARSE(app, argc, argv);
   spdlog::set_level(spdlog::level::from_str(log_level));
   bool watch_list = true;
@@ -153,6 +175,8 @@ int main(int argc, char** argv) {
   kubesim::ApiServerOptions api_options;
   api_options.token = token;
   api_options.k8s_minor = k8s_minor;
+  api_options.authorization_mode = authorization;
+  api_options.service_account_key = service_account_key(pki_dir);
   api_options.continue_ttl = std::chrono::seconds(continue_ttl);
   api_options.bookmark_interval = std::chrono::milliseconds(bookmark_ms);
   api_options.history_limit = history;

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <tuple>
 
 #include "resource_type.hpp"
 
@@ -52,6 +53,17 @@ Registry::Registry() {
               {"pdb"}, true));
   add(builtin("networking.k8s.io", "v1", "networkpolicies", "networkpolicy", "NetworkPolicy", true,
               {"netpol"}, false));
+  // Virtual, create-only resources: nothing is stored, the answer is computed (authorization.cpp).
+  for (auto [group, resource, kind] :
+       {std::tuple{"authentication.k8s.io", "selfsubjectreviews", "SelfSubjectReview"},
+        {"authorization.k8s.io", "selfsubjectaccessreviews", "SelfSubjectAccessReview"},
+        {"authorization.k8s.io", "selfsubjectrulesreviews", "SelfSubjectRulesReview"}}) {
+    std::string singular(resource);
+    singular.pop_back();
+    auto review = builtin(group, "v1", resource, singular, kind, false, {}, false);
+    review.verbs = {"create"};
+    add(review);
+  }
   add(builtin("apiextensions.k8s.io", "v1", "customresourcedefinitions", "customresourcedefinition",
               "CustomResourceDefinition", false, {"crd", "crds"}, true, {"api-extensions"}));
 }

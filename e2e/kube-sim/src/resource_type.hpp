@@ -24,6 +24,8 @@ struct ResourceType {
   std::vector<std::string> categories;
   bool has_status = false;
   bool has_scale = false;
+  // Discovery's verbs; empty = every verb of a stored resource. The reviews are create-only.
+  std::vector<std::string> verbs;
   // CRD-only facts (empty for built-ins).
   std::string crd_name;
   std::optional<boost::json::value> schema;  // openAPIV3Schema of this version

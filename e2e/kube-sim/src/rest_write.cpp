@@ -79,6 +79,9 @@ HttpResponse ApiServer::create(const HttpRequest& req, const Target& t) {
   if (!body->is_object()) return error_response(bad_request("the body of the request must be a JSON object"));
   auto r = write_create(t, std::move(body->as_object()), *opts);
   if (!r) return error_response(r.error());
+  // The ServiceAccount controller's part: a new namespace gets its default ServiceAccount.
+  if (rbac() && !opts->dry_run && t.type->group.empty() && t.type->resource == "namespaces")
+    ensure_default_service_account(meta_str(**r, "name"));
   return write_response(201, *t.type, *r, *opts);
 }
 

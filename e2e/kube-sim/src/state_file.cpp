@@ -20,6 +20,7 @@ bool load_state(ApiServer& api, const std::string& path, std::string& error) {
     return false;
   }
   api.reload_crds();
+  api.ensure_cluster_defaults();
   return true;
 }
 
