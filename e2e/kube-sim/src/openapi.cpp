@@ -187,7 +187,11 @@ json::object ApiServer::openapi_v2_document() const {
     json::object doc = group_version_document(registry_, group, version);
     for (const auto& kv : doc.at("components").at("schemas").as_object())
       definitions[kv.key()] = schema_v3_to_v2(kv.value());
-    for (auto& kv : paths_v3_to_v2(doc.at("paths").as_object())) paths[kv.key()] = std::move(kv.value());
+    // A group is built-in or served by CRDs, never both.
+    bool custom = false;
+    for (const auto& t : registry_.in_group_version(group, version)) custom = custom || !t->crd_name.empty();
+    for (auto& kv : paths_v3_to_v2(doc.at("paths").as_object(), !custom))
+      paths[kv.key()] = std::move(kv.value());
   };
   merge("", "v1");
   for (const auto& [group, versions] : registry_.groups())

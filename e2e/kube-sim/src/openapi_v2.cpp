@@ -54,7 +54,7 @@ json::value response_schema(const json::object& response) {
   return nullptr;
 }
 
-json::object operation_v3_to_v2(std::string_view method, const json::object& op) {
+json::object operation_v3_to_v2(std::string_view method, const json::object& op, bool strategic_merge_patch) {
   json::object out;
   json::value body_schema = nullptr;
   for (const auto& [k, v] : op) {
@@ -88,11 +88,14 @@ json::object operation_v3_to_v2(std::string_view method, const json::object& op)
       if (p.is_object()) params.push_back(parameter_v3_to_v2(p.get_object()));
   out["parameters"] = std::move(params);
   out["responses"] = std::move(responses);
-  out["consumes"] =
-      method == "patch"
-          ? json::array{"application/json-patch+json", "application/merge-patch+json",
-                        "application/strategic-merge-patch+json", "application/apply-patch+yaml"}
-          : json::array{"*/*"};
+  if (method == "patch") {
+    json::array types{"application/json-patch+json", "application/merge-patch+json"};
+    if (strategic_merge_patch) types.emplace_back("application/strategic-merge-patch+json");
+    types.emplace_back("application/apply-patch+yaml");
+    out["consumes"] = std::move(types);
+  } else {
+    out["consumes"] = json::array{"*/*"};
+  }
   out["produces"] =
       json::array{"application/json", "application/yaml", "application/vnd.kubernetes.protobuf"};
   return out;
@@ -159,13 +162,13 @@ json::value schema_v3_to_v2(const json::value& v3) {
   return out;
 }
 
-json::object paths_v3_to_v2(const json::object& v3_paths) {
+json::object paths_v3_to_v2(const json::object& v3_paths, bool strategic_merge_patch) {
   json::object out;
   for (const auto& [path, item] : v3_paths) {
     if (!item.is_object()) continue;
     json::object v2item;
     for (const auto& [method, op] : item.get_object())
-      if (op.is_object()) v2item[method] = operation_v3_to_v2(method, op.get_object());
+      if (op.is_object()) v2item[method] = operation_v3_to_v2(method, op.get_object(), strategic_merge_patch);
     json::array params;
     for (const char* name : {"name", "namespace"})
       if (std::string_view(path).find("{" + std::string(name) + "}") != std::string_view::npos)

@@ -21,8 +21,10 @@ inline constexpr const char* kOpenApiV2ProtobufContentType =
 boost::json::value schema_v3_to_v2(const boost::json::value& v3);
 
 // The paths of a v3 group-version document as v2 path items: query parameters with their type
-// inline, a body parameter on writes, path parameters, responses with a schema.
-boost::json::object paths_v3_to_v2(const boost::json::object& v3_paths);
+// inline, a body parameter on writes, path parameters, responses with a schema, and the patch
+// types each PATCH consumes: strategic merge patch only for built-in kinds (custom resources have
+// no patch strategy), which is what kubectl apply reads from v2 to choose its patch type.
+boost::json::object paths_v3_to_v2(const boost::json::object& v3_paths, bool strategic_merge_patch);
 
 // Which form of /openapi/v2 an Accept header asks for: true for protobuf (the first of the two
 // media types the header names wins; JSON when it names neither).

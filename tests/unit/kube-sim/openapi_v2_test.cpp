@@ -85,7 +85,8 @@ TEST(OpenApiV2Paths, WritesGetABodyAndInlineQueryParameters) {
       "parameters":[{"name":"fieldValidation","in":"query","schema":{"type":"string"},"uniqueItems":true}],
       "responses":{"200":{"description":"OK","content":{"application/json":{"schema":{
         "$ref":"#/components/schemas/io.k8s.api.apps.v1.Deployment"}}}}}}}})")
-                               .as_object());
+                               .as_object(),
+                           true);
   const auto& item = v2.at("/apis/apps/v1/namespaces/{namespace}/deployments/{name}").as_object();
   const auto& patch = item.at("patch").as_object();
   EXPECT_EQ(patch.at("responses").at("200").at("schema").at("$ref"),
@@ -254,6 +255,23 @@ TEST_F(OpenApiV2Server, CrdsAppearAndGoWithTheirDefinition) {
       call("DELETE", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com").status,
       200u);
   EXPECT_FALSE(definitions(protobuf().body).contains(name));
+}
+
+// kubectl apply picks its patch type from the v2 PATCH operation's consumes: a strategic merge
+// patch to a custom resource is refused with 415, as on a real cluster.
+TEST_F(OpenApiV2Server, OnlyBuiltinKindsConsumeStrategicMergePatch) {
+  create_crd();
+  auto paths = json::parse(call("GET", "/openapi/v2").body).at("paths");
+  auto consumes = [&](const char* path) {
+    std::set<std::string> out;
+    for (const auto& c : paths.at(path).at("patch").at("consumes").as_array()) out.emplace(c.as_string());
+    return out;
+  };
+  const std::string smp = "application/strategic-merge-patch+json";
+  EXPECT_TRUE(consumes("/apis/apps/v1/namespaces/{namespace}/deployments/{name}").contains(smp));
+  auto widgets = consumes("/apis/example.com/v1/namespaces/{namespace}/widgets/{name}");
+  EXPECT_FALSE(widgets.contains(smp));
+  EXPECT_TRUE(widgets.contains("application/merge-patch+json"));
 }
 
 TEST_F(OpenApiV2Server, IfNoneMatchWithTheCurrentETagIsNotModified) {
