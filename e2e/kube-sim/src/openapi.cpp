@@ -1,6 +1,7 @@
 // OpenAPI documents built from the registered types: v3 per group-version (what kubectl apply,
 // explain and the fieldValidation/dryRun query-parameter verifiers read) and v2 built from the same
-// documents (what client-go's discovery.OpenAPISchema reads, as protobuf: helm, kubectl's validator).
+// documents (what client-go's discovery.OpenAPISchema reads, as protobuf: kubectl apply's choice of
+// patch type, the verifiers' fallback when v3 does not answer, explain --output=plaintext-openapiv2).
 // Built-in kinds use apimachinery's schemas; each CRD contributes its openAPIV3Schema with
 // x-kubernetes-group-version-kind, as the apiextensions-apiserver publishes.
 #include <functional>
