@@ -155,13 +155,7 @@ HttpResponse ApiServer::route(const HttpRequest& req) {
     return json_response(200, json::object{{"paths", paths}});
   }
   if (segs[0] == "openapi" && is_get) {
-    if (segs.size() == 2 && segs[1] == "v2") {
-      // Only JSON is served; clients asking for the protobuf form alone get 404 and fall back
-      // (kubectl >= 1.27 reads OpenAPI v3 first).
-      if (req.accept.find("protobuf") != std::string::npos && req.accept.find("json") == std::string::npos)
-        return error_response(route_not_found());
-      return openapi_v2();
-    }
+    if (segs.size() == 2 && segs[1] == "v2") return openapi_v2(req);
     if (segs.size() == 2 && segs[1] == "v3") return openapi_v3_root();
     if (segs.size() >= 3 && segs[1] == "v3") {
       std::string gv;

@@ -111,7 +111,8 @@ class ApiServer {
   HttpResponse discovery_resources(const std::string& group, const std::string& version) const;
 
   // OpenAPI (openapi.cpp)
-  HttpResponse openapi_v2() const;
+  HttpResponse openapi_v2(const HttpRequest& req) const;
+  boost::json::object openapi_v2_document() const;
   HttpResponse openapi_v3_root() const;
   HttpResponse openapi_v3_group_version(const std::string& gv) const;
 
@@ -171,6 +172,12 @@ class ApiServer {
   Store store_;
   std::mt19937_64 random_;
   std::list<std::weak_ptr<WatchStream>> watches_;
+  struct OpenApiV2Cache {
+    bool built = false;
+    unsigned long generation = 0;
+    std::string json, protobuf, etag;
+  };
+  mutable OpenApiV2Cache openapi_v2_cache_;
 };
 
 // Metadata helpers shared by the handlers (object_meta.cpp).

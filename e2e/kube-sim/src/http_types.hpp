@@ -22,6 +22,7 @@ struct HttpRequest {
   std::string content_type;
   std::string authorization;
   std::string user_agent;
+  std::string if_none_match;
   std::string body;
 
   std::string param(const std::string& key) const {

@@ -1,11 +1,14 @@
 // OpenAPI documents built from the registered types: v3 per group-version (what kubectl apply,
-// explain and the fieldValidation/dryRun query-parameter verifiers read) and a v2 document for
-// JSON clients. Built-in kinds use apimachinery's schemas; each CRD contributes its
-// openAPIV3Schema with x-kubernetes-group-version-kind, as the apiextensions-apiserver publishes.
+// explain and the fieldValidation/dryRun query-parameter verifiers read) and v2 built from the same
+// documents (what client-go's discovery.OpenAPISchema reads, as protobuf: kubectl apply's choice of
+// patch type, the verifiers' fallback when v3 does not answer, explain --output=plaintext-openapiv2).
+// Built-in kinds use apimachinery's schemas; each CRD contributes its openAPIV3Schema with
+// x-kubernetes-group-version-kind, as the apiextensions-apiserver publishes.
 #include <functional>
 
 #include "api_server.hpp"
 #include "apimachinery/builtin_openapi.hpp"
+#include "openapi_v2.hpp"
 
 namespace kubesim {
 namespace json = boost::json;
@@ -90,21 +93,6 @@ json::object crd_component(const ResourceType& t) {
 std::string component_name(const ResourceType& t) {
   if (!t.crd_name.empty()) return reverse_domain(t.group) + "." + t.version + "." + t.kind;
   return "";
-}
-
-void rewrite_refs(json::value& v, const std::string& from, const std::string& to) {
-  if (auto* o = v.if_object()) {
-    for (auto& kv : *o) {
-      if (kv.key() == "$ref" && kv.value().is_string()) {
-        std::string r(kv.value().as_string());
-        if (r.rfind(from, 0) == 0) kv.value() = to + r.substr(from.size());
-      } else {
-        rewrite_refs(kv.value(), from, to);
-      }
-    }
-  } else if (auto* a = v.if_array()) {
-    for (auto& e : *a) rewrite_refs(e, from, to);
-  }
 }
 
 json::object group_version_document(const Registry& registry, const std::string& group,
@@ -193,21 +181,52 @@ HttpResponse ApiServer::openapi_v3_group_version(const std::string& gv) const {
   return r;
 }
 
-HttpResponse ApiServer::openapi_v2() const {
+json::object ApiServer::openapi_v2_document() const {
   json::object definitions;
+  json::object paths;
   auto merge = [&](const std::string& group, const std::string& version) {
-    json::value doc = group_version_document(registry_, group, version);
-    rewrite_refs(doc, "#/components/schemas/", "#/definitions/");
-    for (auto& kv : doc.at("components").at("schemas").as_object()) definitions[kv.key()] = kv.value();
+    json::object doc = group_version_document(registry_, group, version);
+    for (const auto& kv : doc.at("components").at("schemas").as_object())
+      definitions[kv.key()] = schema_v3_to_v2(kv.value());
+    // A group is built-in or served by CRDs, never both.
+    bool custom = false;
+    for (const auto& t : registry_.in_group_version(group, version)) custom = custom || !t->crd_name.empty();
+    for (auto& kv : paths_v3_to_v2(doc.at("paths").as_object(), !custom))
+      paths[kv.key()] = std::move(kv.value());
   };
   merge("", "v1");
   for (const auto& [group, versions] : registry_.groups())
     for (const auto& v : versions) merge(group, v);
-  return json_response(200,
-                       json::object{{"swagger", "2.0"},
-                                    {"info", json::object{{"title", "Kubernetes"}, {"version", "v1.32.0"}}},
-                                    {"paths", json::object{}},
-                                    {"definitions", std::move(definitions)}});
+  return json::object{
+      {"swagger", "2.0"},
+      {"info", json::object{{"title", "Kubernetes"}, {"version", "v1." + options_.k8s_minor + ".0"}}},
+      {"paths", std::move(paths)},
+      {"definitions", std::move(definitions)}};
+}
+
+// Built once per registry generation (a CRD created, changed or deleted bumps it): helm and kubectl
+// fetch the whole document on every command.
+HttpResponse ApiServer::openapi_v2(const HttpRequest& req) const {
+  auto& cache = openapi_v2_cache_;
+  if (!cache.built || cache.generation != registry_.generation()) {
+    auto doc = openapi_v2_document();
+    cache.json = json::serialize(doc);
+    cache.protobuf = encode_openapi_v2_protobuf(doc);
+    cache.etag = "\"" + std::to_string(std::hash<std::string>{}(cache.json)) + "\"";
+    cache.generation = registry_.generation();
+    cache.built = true;
+  }
+  HttpResponse r;
+  const bool protobuf = accepts_openapi_v2_protobuf(req.accept);
+  r.headers.emplace_back("ETag", cache.etag);
+  r.headers.emplace_back("Vary", "Accept");
+  r.content_type = protobuf ? kOpenApiV2ProtobufContentType : "application/json";
+  if (!req.if_none_match.empty() && req.if_none_match == cache.etag) {
+    r.status = 304;
+    return r;
+  }
+  r.body = protobuf ? cache.protobuf : cache.json;
+  return r;
 }
 
 }  // namespace kubesim

@@ -2,6 +2,7 @@
 // generation), optimistic concurrency, the /status split, finalizers and garbage collection.
 #include "api_server.hpp"
 #include "body.hpp"
+#include "delete_options_body.hpp"
 
 namespace kubesim {
 namespace json = boost::json;
@@ -251,7 +252,7 @@ Result<ObjectPtr> ApiServer::write_update(const Target& t, json::object object, 
 HttpResponse ApiServer::remove(const HttpRequest& req, const Target& t) {
   DeleteOptions d;
   if (!req.body.empty()) {
-    auto body = parse_json_body(req.body);
+    auto body = parse_delete_options_body(req.body, req.content_type);
     if (!body) return error_response(body.error());
     if (const auto* o = body->if_object()) {
       if (auto p = o->if_contains("propagationPolicy"); p && p->is_string())

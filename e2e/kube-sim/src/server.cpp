@@ -49,6 +49,7 @@ HttpRequest to_api_request(const http::request<http::string_body>& req) {
   r.content_type = std::string(req[http::field::content_type]);
   r.authorization = std::string(req[http::field::authorization]);
   r.user_agent = std::string(req[http::field::user_agent]);
+  r.if_none_match = std::string(req[http::field::if_none_match]);
   r.body = req.body();
   return r;
 }
