@@ -27,52 +27,6 @@ using runtime::ObjectPtr;
 
 constexpr int kDeployment = 42;
 
-json::object pod(const json::object& rs, int n) {
-  const auto& meta = rs.at("metadata").as_object();
-  const std::string rs_name(meta.at("name").as_string());
-  const std::string name = rs_name + "-" + std::string("abcde").substr(0, 5 - (n % 3)) + std::to_string(n);
-  const std::string time = "2026-10-14T12:00:0" + std::to_string(n) + "Z";
-  json::object labels = meta.at("labels").as_object();
-  return json::object{
-      {"kind", "Pod"},
-      {"apiVersion", "v1"},
-      {"metadata",
-       json::object{{"name", name},
-                    {"namespace", meta.at("namespace")},
-                    {"uid", "5c1e9a70-0d2b-4e55-8f1a-00000000000" + std::to_string(n)},
-                    {"resourceVersion", std::to_string(1600000 + n)},
-                    {"creationTimestamp", time},
-                    {"labels", labels},
-                    {"ownerReferences", json::array{json::object{{"apiVersion", "apps/v1"},
-                                                                 {"kind", "ReplicaSet"},
-                                                                 {"name", rs_name},
-                                                                 {"uid", meta.at("uid")},
-                                                                 {"controller", true},
-                                                                 {"blockOwnerDeletion", true}}}}}},
-      {"spec", rs.at("spec").at("template").at("spec")},
-      {"status",
-       json::object{{"phase", "Running"},
-                    {"podIP", "10.244.1." + std::to_string(10 + n)},
-                    {"podIPs", json::array{json::object{{"ip", "10.244.1." + std::to_string(10 + n)}}}},
-                    {"hostIP", "172.18.0.3"},
-                    {"startTime", time},
-                    {"qosClass", "Burstable"},
-                    {"conditions", json::array{json::object{{"type", "Initialized"}, {"status", "True"}},
-                                               json::object{{"type", "Ready"}, {"status", "True"}},
-                                               json::object{{"type", "ContainersReady"}, {"status", "True"}},
-                                               json::object{{"type", "PodScheduled"}, {"status", "True"}}}},
-                    {"containerStatuses",
-                     json::array{json::object{
-                         {"name", "app"},
-                         {"ready", true},
-                         {"started", true},
-                         {"restartCount", 0},
-                         {"image", "registry.example.com/service:1.4.2"},
-                         {"imageID", "registry.example.com/service@sha256:0123456789abcdef"},
-                         {"containerID", "containerd://0123456789abcdef" + std::to_string(n)},
-                         {"state", json::object{{"running", json::object{{"startedAt", time}}}}}}}}}}};
-}
-
 json::object policy_object() {
   return json::parse(R"json({"apiVersion":"rollguard.io/v1alpha1","kind":"RollbackPolicy",
     "metadata":{"name":"service-42","namespace":"team-42","uid":"9d3c0b1a-policy-42","resourceVersion":"1700042",
@@ -114,8 +68,8 @@ struct World {
           json::serialize(*runtime::slim_replicaset(std::make_shared<const json::object>(std::move(rs)))));
     }
     for (int n = 0; n < 3; ++n)
-      pod_texts.push_back(
-          json::serialize(*runtime::slim_pod(std::make_shared<const json::object>(pod(current, n)))));
+      pod_texts.push_back(json::serialize(
+          *runtime::slim_pod(std::make_shared<const json::object>(rollguard::bench::make_pod(current, n)))));
     policy = *runtime::strip_for_cache(std::make_shared<const json::object>(policy_object()));
     // Verify the running revision to Healthy: one evaluation per interval over the stabilization
     // window, every write stored through JSON as the API server would.
