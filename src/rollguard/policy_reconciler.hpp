@@ -78,7 +78,8 @@ class PolicyReconciler {
   // The rollback, hold or release of a decision; a result when the round must end with it.
   boost::asio::awaitable<std::optional<runtime::ReconcileResult>> act(
       const Policy& policy, Memory& memory, const runtime::ObjectPtr& deployment,
-      const std::vector<runtime::ObjectPtr>& replica_sets, const Decision& decision);
+      const std::vector<runtime::ObjectPtr>& replica_sets, const Decision& decision,
+      runtime::Clock::time_point decided_at);
   // A grouped policy (targetRefs / targetSelector): every member judged, one status write.
   boost::asio::awaitable<runtime::ReconcileResult> reconcile_group(const runtime::Request& request,
                                                                    const runtime::ObjectPtr& object,

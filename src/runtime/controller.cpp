@@ -47,9 +47,10 @@ Mapper map_owner(std::string owner_kind, std::string owner_group, bool only_cont
 
 EventSink apply_and_notify(Writer& writer, std::vector<ChangeHandler> handlers) {
   return [&writer, handlers = std::move(handlers)](const watcher::Event& event) {
-    auto changes = writer.apply(event);
-    if (changes.empty()) return;
-    for (auto& handler : handlers) handler(changes);
+    // Batches: a first fill of 30,000 ReplicaSets is not held parsed all at once.
+    writer.apply(event, 256, [&handlers](const std::vector<Change>& changes) {
+      for (auto& handler : handlers) handler(changes);
+    });
   };
 }
 

@@ -1,6 +1,8 @@
 #include "runtime/store.hpp"
 
+#include <algorithm>
 #include <boost/json/serialize.hpp>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <set>
@@ -184,7 +186,17 @@ void Writer::add_index(std::string name, IndexFunc index) {
 Store Writer::store() const { return Store(state_); }
 
 std::vector<Change> Writer::apply(const watcher::Event& event) {
+  std::vector<Change> all;
+  apply(event, std::numeric_limits<std::size_t>::max(), [&all](const std::vector<Change>& changes) {
+    all.insert(all.end(), changes.begin(), changes.end());
+  });
+  return all;
+}
+
+void Writer::apply(const watcher::Event& event, std::size_t batch,
+                   const std::function<void(const std::vector<Change>&)>& deliver) {
   using watcher::EventType;
+  batch = std::max<std::size_t>(batch, 1);
   std::vector<Change> changes;
   switch (event.type) {
     case EventType::InitStart:
@@ -201,15 +213,18 @@ std::vector<Change> Writer::apply(const watcher::Event& event) {
     }
     case EventType::InitDone: {
       // The diff and the new indexes are computed before the exclusive lock (parsing in Text mode
-      // must not stall readers); readers never change the contents, and only this writer does.
+      // must not stall readers); readers never change the contents, and only this writer does. The
+      // diff holds entries (shared with the maps), not parsed objects: it is parsed batch by batch
+      // for delivery, after the swap.
       auto& old = state_->objects;
       detail::Indexes indexes;
+      std::vector<std::pair<detail::Entry, detail::Entry>> diff;  // (old, new); empty = none
       for (auto& [key, entry] : buffer_) {
         auto object = detail::materialize(entry);
         detail::index_into(indexes, state_->index_funcs, key, *object);
         auto it = old.find(key);
         if (it == old.end()) {
-          changes.push_back({nullptr, std::move(object)});
+          diff.push_back({detail::Entry{}, entry});
           continue;
         }
         // The same text is the same object state; otherwise compare resourceVersions.
@@ -220,10 +235,10 @@ std::vector<Change> Writer::apply(const watcher::Event& event) {
             !resource_version_of(object).empty()) {
           continue;
         }
-        changes.push_back({std::move(previous), std::move(object)});
+        diff.push_back({it->second, entry});
       }
       for (auto& [key, entry] : old) {
-        if (!buffer_.contains(key)) changes.push_back({detail::materialize(entry), nullptr});
+        if (!buffer_.contains(key)) diff.push_back({entry, detail::Entry{}});
       }
       {
         std::unique_lock lock(state_->mutex);
@@ -233,7 +248,18 @@ std::vector<Change> Writer::apply(const watcher::Event& event) {
       }
       state_->ready.open();
       buffer_.clear();
-      break;
+      auto present = [](const detail::Entry& e) { return e.object || e.text; };
+      for (std::size_t i = 0; i < diff.size(); i += batch) {
+        std::vector<Change> changes;
+        for (std::size_t j = i; j < std::min(diff.size(), i + batch); ++j) {
+          auto& [before, after] = diff[j];
+          changes.push_back({present(before) ? detail::materialize(before) : nullptr,
+                             present(after) ? detail::materialize(after) : nullptr});
+          before = after = detail::Entry{};
+        }
+        deliver(changes);
+      }
+      return;
     }
     case EventType::Apply: {
       if (!event.object) break;
@@ -268,7 +294,7 @@ std::vector<Change> Writer::apply(const watcher::Event& event) {
       break;
     }
   }
-  return changes;
+  if (!changes.empty()) deliver(changes);
 }
 
 }  // namespace rollguard::runtime

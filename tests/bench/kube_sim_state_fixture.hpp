@@ -86,6 +86,56 @@ inline boost::json::object make_replicaset(const boost::json::object& deployment
       {"status", status}};
 }
 
+// Pod n of ReplicaSet rs, running and ready, as the kubelet reports it (the RS's pod template as spec).
+inline boost::json::object make_pod(const boost::json::object& rs, int n) {
+  namespace json = boost::json;
+  const auto& meta = rs.at("metadata").as_object();
+  const std::string rs_name(meta.at("name").as_string());
+  const std::string name = rs_name + "-" + std::string("abcde").substr(0, 5 - (n % 3)) + std::to_string(n);
+  const std::string time = "2026-10-14T12:00:0" + std::to_string(n) + "Z";
+  json::object labels = meta.at("labels").as_object();
+  return json::object{
+      {"kind", "Pod"},
+      {"apiVersion", "v1"},
+      {"metadata",
+       json::object{
+           {"name", name},
+           {"namespace", meta.at("namespace")},
+           {"uid", std::string(meta.at("uid").as_string()).replace(0, 8, "5c1e9a7" + std::to_string(n % 10))},
+           {"resourceVersion", std::to_string(1600000 + n)},
+           {"creationTimestamp", time},
+           {"labels", labels},
+           {"ownerReferences", json::array{json::object{{"apiVersion", "apps/v1"},
+                                                        {"kind", "ReplicaSet"},
+                                                        {"name", rs_name},
+                                                        {"uid", meta.at("uid")},
+                                                        {"controller", true},
+                                                        {"blockOwnerDeletion", true}}}}}},
+      {"spec", rs.at("spec").at("template").at("spec")},
+      {"status",
+       json::object{{"phase", "Running"},
+                    {"podIP", "10.244." + std::to_string(n / 250 % 250) + "." + std::to_string(n % 250)},
+                    {"podIPs", json::array{json::object{{"ip", "10.244." + std::to_string(n / 250 % 250) +
+                                                                   "." + std::to_string(n % 250)}}}},
+                    {"hostIP", "172.18.0.3"},
+                    {"startTime", time},
+                    {"qosClass", "Burstable"},
+                    {"conditions", json::array{json::object{{"type", "Initialized"}, {"status", "True"}},
+                                               json::object{{"type", "Ready"}, {"status", "True"}},
+                                               json::object{{"type", "ContainersReady"}, {"status", "True"}},
+                                               json::object{{"type", "PodScheduled"}, {"status", "True"}}}},
+                    {"containerStatuses",
+                     json::array{json::object{
+                         {"name", "app"},
+                         {"ready", true},
+                         {"started", true},
+                         {"restartCount", 0},
+                         {"image", "registry.example.com/service:1.4.2"},
+                         {"imageID", "registry.example.com/service@sha256:0123456789abcdef"},
+                         {"containerID", "containerd://0123456789abcdef" + std::to_string(n)},
+                         {"state", json::object{{"running", json::object{{"startedAt", time}}}}}}}}}}};
+}
+
 // Snapshot with `deployments` Deployments over 50 namespaces and `replicasets_per` ReplicaSets each
 // (the last one current, the older ones scaled to 0, as after successive rollouts).
 inline boost::json::object make_kube_sim_state(int deployments, int replicasets_per) {

@@ -57,6 +57,53 @@ bool read_number(const json::object& object, const char* key, T& out, std::strin
   out = value->to_number<T>();
   return true;
 }
+
+// A rule's "verb" and "resource" (both default "*").
+bool read_match(const json::object& rule, std::string& verb_out, std::string& resource_out,
+                const std::string& path, std::string& error) {
+  if (const auto* verb = rule.if_contains("verb")) {
+    if (!verb->is_string()) {
+      error = path + "verb: must be a string";
+      return false;
+    }
+    verb_out = std::string(verb->get_string());
+    bool known = false;
+    for (const auto& v : known_verbs()) known = known || v == verb_out;
+    if (!known) {
+      error = path + "verb: unknown verb \"" + verb_out + "\"";
+      return false;
+    }
+  }
+  if (const auto* resource = rule.if_contains("resource")) {
+    if (!resource->is_string()) {
+      error = path + "resource: must be a string";
+      return false;
+    }
+    resource_out = std::string(resource->get_string());
+  }
+  return true;
+}
+
+// Each item of a rule list as an object, with its path ("delays[2].") for errors.
+template <class F>
+bool for_each_rule(const json::object& config, const char* key, std::string& error, F&& read) {
+  const auto* rules = config.if_contains(key);
+  if (rules == nullptr) return true;
+  if (!rules->is_array()) {
+    error = std::string(key) + ": must be a list";
+    return false;
+  }
+  std::size_t index = 0;
+  for (const auto& item : rules->get_array()) {
+    const std::string path = std::string(key) + "[" + std::to_string(index++) + "].";
+    if (!item.is_object()) {
+      error = path.substr(0, path.size() - 1) + ": must be an object";
+      return false;
+    }
+    if (!read(item.get_object(), path)) return false;
+  }
+  return true;
+}
 }  // namespace
 
 json::value InjectedError::status_body() const {
@@ -83,7 +130,8 @@ std::optional<FaultConfig> parse_fault_config(const json::value& body, std::stri
     error = "fault config must be a JSON object";
     return std::nullopt;
   }
-  if (!only_known_fields(*object, {"errors", "latencyMs", "watchCutSeconds", "refuseConnectionsSeconds"}, "",
+  if (!only_known_fields(*object,
+                         {"errors", "delays", "latencyMs", "watchCutSeconds", "refuseConnectionsSeconds"}, "",
                          error)) {
     return std::nullopt;
   }
@@ -103,64 +151,51 @@ std::optional<FaultConfig> parse_fault_config(const json::value& body, std::stri
   config.refuse_connections = std::chrono::milliseconds(static_cast<long>(refuse_seconds * 1000));
   config.latency = std::chrono::milliseconds(latency_ms);
   config.watch_cut = std::chrono::milliseconds(static_cast<long>(watch_cut_seconds * 1000));
-  if (const auto* errors = object->if_contains("errors")) {
-    if (!errors->is_array()) {
-      error = "errors: must be a list";
-      return std::nullopt;
-    }
-    std::size_t index = 0;
-    for (const auto& item : errors->get_array()) {
-      const std::string path = "errors[" + std::to_string(index++) + "].";
-      if (!item.is_object()) {
-        error = path.substr(0, path.size() - 1) + ": must be an object";
-        return std::nullopt;
-      }
-      const auto& rule_object = item.get_object();
-      if (!only_known_fields(rule_object, {"verb", "resource", "share", "code", "retryAfterSeconds"}, path,
-                             error)) {
-        return std::nullopt;
-      }
-      ErrorRule rule;
-      if (const auto* verb = rule_object.if_contains("verb")) {
-        if (!verb->is_string()) {
-          error = path + "verb: must be a string";
-          return std::nullopt;
+  const bool errors_ok =
+      for_each_rule(*object, "errors", error, [&](const json::object& rule_object, const std::string& path) {
+        if (!only_known_fields(rule_object, {"verb", "resource", "share", "code", "retryAfterSeconds"}, path,
+                               error)) {
+          return false;
         }
-        rule.verb = std::string(verb->get_string());
-        bool known = false;
-        for (const auto& v : known_verbs()) known = known || v == rule.verb;
-        if (!known) {
-          error = path + "verb: unknown verb \"" + rule.verb + "\"";
-          return std::nullopt;
+        ErrorRule rule;
+        if (!read_match(rule_object, rule.verb, rule.resource, path, error)) return false;
+        if (!read_number(rule_object, "share", rule.share, error, path) ||
+            !read_number(rule_object, "code", rule.code, error, path) ||
+            !read_number(rule_object, "retryAfterSeconds", rule.retry_after_seconds, error, path)) {
+          return false;
         }
-      }
-      if (const auto* resource = rule_object.if_contains("resource")) {
-        if (!resource->is_string()) {
-          error = path + "resource: must be a string";
-          return std::nullopt;
+        if (rule.share < 0 || rule.share > 1) {
+          error = path + "share: must be between 0 and 1";
+          return false;
         }
-        rule.resource = std::string(resource->get_string());
-      }
-      if (!read_number(rule_object, "share", rule.share, error, path) ||
-          !read_number(rule_object, "code", rule.code, error, path) ||
-          !read_number(rule_object, "retryAfterSeconds", rule.retry_after_seconds, error, path)) {
-        return std::nullopt;
-      }
-      if (rule.share < 0 || rule.share > 1) {
-        error = path + "share: must be between 0 and 1";
-        return std::nullopt;
-      }
-      if (rule.code != 429 && (rule.code < 500 || rule.code > 599)) {
-        error = path + "code: must be 429 or 5xx";
-        return std::nullopt;
-      }
-      if (rule.retry_after_seconds < 0) {
-        error = path + "retryAfterSeconds: must not be negative";
-        return std::nullopt;
-      }
-      config.errors.push_back(std::move(rule));
-    }
-  }
+        if (rule.code != 429 && (rule.code < 500 || rule.code > 599)) {
+          error = path + "code: must be 429 or 5xx";
+          return false;
+        }
+        if (rule.retry_after_seconds < 0) {
+          error = path + "retryAfterSeconds: must not be negative";
+          return false;
+        }
+        config.errors.push_back(std::move(rule));
+        return true;
+      });
+  if (!errors_ok) return std::nullopt;
+  const bool delays_ok =
+      for_each_rule(*object, "delays", error, [&](const json::object& rule_object, const std::string& path) {
+        if (!only_known_fields(rule_object, {"verb", "resource", "ms"}, path, error)) return false;
+        DelayRule rule;
+        if (!read_match(rule_object, rule.verb, rule.resource, path, error)) return false;
+        long ms = 0;
+        if (!read_number(rule_object, "ms", ms, error, path)) return false;
+        if (ms <= 0) {
+          error = path + "ms: must be positive";
+          return false;
+        }
+        rule.delay = std::chrono::milliseconds(ms);
+        config.delays.push_back(std::move(rule));
+        return true;
+      });
+  if (!delays_ok) return std::nullopt;
   return config;
 }
 
@@ -173,7 +208,13 @@ json::value to_json(const FaultConfig& config) {
                                   {"code", rule.code},
                                   {"retryAfterSeconds", rule.retry_after_seconds}});
   }
+  json::array delays;
+  for (const auto& rule : config.delays) {
+    delays.push_back(
+        json::object{{"verb", rule.verb}, {"resource", rule.resource}, {"ms", rule.delay.count()}});
+  }
   return json::object{{"errors", std::move(errors)},
+                      {"delays", std::move(delays)},
                       {"latencyMs", config.latency.count()},
                       {"watchCutSeconds", static_cast<double>(config.watch_cut.count()) / 1000.0}};
 }
@@ -194,6 +235,14 @@ std::optional<InjectedError> FaultInjector::error_for(const std::string& verb, c
     return injected;
   }
   return std::nullopt;
+}
+
+std::chrono::milliseconds FaultInjector::delay_for(const std::string& verb,
+                                                   const std::string& resource) const {
+  for (const auto& rule : config_.delays) {
+    if (matches(rule.verb, verb) && matches(rule.resource, resource)) return rule.delay;
+  }
+  return std::chrono::milliseconds(0);
 }
 
 void FaultInjector::refuse_connections_for(std::chrono::milliseconds duration) {

@@ -5,7 +5,11 @@
 //
 //   {"errors": [{"verb": "list", "resource": "deployments", "share": 0.1, "code": 429,
 //                "retryAfterSeconds": 1}],
+//    "delays": [{"verb": "patch", "resource": "deployments", "ms": 10000}],
 //    "latencyMs": 50, "watchCutSeconds": 1, "refuseConnectionsSeconds": 5}
+//
+// A delay holds a matching request that long and then serves it, even if its client has gone
+// meanwhile (an API server applies a request it has read): a write "in flight" when its client dies.
 //
 // verb is one of get, list, watch, create, update, patch, delete, deletecollection or "*";
 // resource is a plural resource name or "*". Compaction (forcing 410s) is a separate admin action
@@ -27,8 +31,15 @@ struct ErrorRule {
   int retry_after_seconds = 1;  // 429 / 503 only
 };
 
+struct DelayRule {
+  std::string verb = "*";
+  std::string resource = "*";
+  std::chrono::milliseconds delay{0};
+};
+
 struct FaultConfig {
   std::vector<ErrorRule> errors;
+  std::vector<DelayRule> delays;
   std::chrono::milliseconds latency{0};
   std::chrono::milliseconds watch_cut{0};  // 0 = never cut
   // An action rather than a lasting setting: refuse new connections for this long from now on.
@@ -63,6 +74,8 @@ class FaultInjector {
   // The first matching rule whose dice roll hits decides; nullopt = serve normally.
   std::optional<InjectedError> error_for(const std::string& verb, const std::string& resource);
   std::chrono::milliseconds latency() const { return config_.latency; }
+  // The first matching delay rule's (on top of latency()); zero when none matches.
+  std::chrono::milliseconds delay_for(const std::string& verb, const std::string& resource) const;
   std::chrono::milliseconds watch_cut() const { return config_.watch_cut; }
 
   void refuse_connections_for(std::chrono::milliseconds duration);

@@ -182,9 +182,17 @@ net::awaitable<void> serve(Stream& stream, Services& services) {
       res = handle_admin(api_request, services.admin);
     } else {
       target = faults::describe_request(api_request.method, api_request.path, api_request.query);
-      if (target.is_resource && services.faults.latency().count() > 0) {
-        net::steady_timer delay(co_await net::this_coro::executor, services.faults.latency());
-        co_await delay.async_wait(net::as_tuple(net::use_awaitable));
+      if (target.is_resource) {
+        const auto held = services.faults.delay_for(target.verb, target.resource);
+        if (held.count() > 0)
+          spdlog::info("fault: {} {} {} delayed {} ms", target.verb, target.resource, api_request.path,
+                       held.count());
+        // Taken now: a fault cleared meanwhile does not shorten a request already held.
+        const auto wait = services.faults.latency() + held;
+        if (wait.count() > 0) {
+          net::steady_timer delay(co_await net::this_coro::executor, wait);
+          co_await delay.async_wait(net::as_tuple(net::use_awaitable));
+        }
       }
       std::optional<faults::InjectedError> injected;
       if (target.is_resource) injected = services.faults.error_for(target.verb, target.resource);
@@ -195,6 +203,10 @@ net::awaitable<void> serve(Stream& stream, Services& services) {
       } else {
         res = services.api.handle(api_request);
       }
+      // The API layer's own debug line also counts the simulated controllers' requests; this one is
+      // what clients on the network got (tests count a controller's writes by it).
+      if (target.is_resource)
+        spdlog::debug("client: {} {} -> {}", api_request.method, api_request.path, res.status);
     }
     if (res.watch) {
       co_await stream_watch(stream, req.version(), services, std::move(res.watch), target.resource);

@@ -83,6 +83,38 @@ TEST(FaultInjector, RefuseConnectionsForAWhile) {
   EXPECT_FALSE(injector.refusing_connections());
 }
 
+TEST(FaultInjector, DelayRulesMatchVerbAndResource) {
+  Dice dice{{0.0}};
+  auto now = std::make_shared<std::chrono::steady_clock::time_point>();
+  FaultInjector injector(dice, [now] { return *now; });
+  FaultConfig config;
+  config.latency = 5ms;
+  config.delays = {{"patch", "deployments", 3000ms}, {"*", "deployments", 10ms}};
+  injector.configure(config);
+  EXPECT_EQ(injector.delay_for("patch", "deployments"), 3000ms);  // the first match decides
+  EXPECT_EQ(injector.delay_for("get", "deployments"), 10ms);
+  EXPECT_EQ(injector.delay_for("patch", "rollbackpolicies"), 0ms);
+  EXPECT_EQ(injector.latency(), 5ms);                        // the server adds both
+  EXPECT_FALSE(injector.error_for("patch", "deployments"));  // a delay is not an error
+}
+
+TEST(FaultConfigJson, ParsesDelays) {
+  std::string error;
+  auto config = parse_fault_config(
+      boost::json::parse(R"({"delays":[{"verb":"patch","resource":"deployments","ms":10000},{"ms":5}]})"),
+      error);
+  ASSERT_TRUE(config) << error;
+  ASSERT_EQ(config->delays.size(), 2u);
+  EXPECT_EQ(config->delays[0].verb, "patch");
+  EXPECT_EQ(config->delays[0].resource, "deployments");
+  EXPECT_EQ(config->delays[0].delay, 10000ms);
+  EXPECT_EQ(config->delays[1].verb, "*");
+  EXPECT_EQ(config->delays[1].resource, "*");
+  auto again = parse_fault_config(to_json(*config), error);
+  ASSERT_TRUE(again) << error;
+  EXPECT_EQ(to_json(*again), to_json(*config));
+}
+
 TEST(FaultConfigJson, ParsesTheAdminDocument) {
   std::string error;
   auto config = parse_fault_config(boost::json::parse(R"({"errors":[{"verb":"watch","resource":"pods",
@@ -115,6 +147,12 @@ TEST(FaultConfigJson, BadInputNamesTheField) {
       {R"({"watchCutSecond":1})", "watchCutSecond: unknown field"},
       {R"({"errors":[{"verbs":"get"}]})", "errors[0].verbs: unknown field"},
       {R"({"refuseConnectionsSeconds":-2})", "must not be negative"},
+      {R"({"delays":{}})", "delays: must be a list"},
+      {R"({"delays":[3]})", "delays[0]: must be an object"},
+      {R"({"delays":[{"ms":1},{"ms":0}]})", "delays[1].ms: must be positive"},
+      {R"({"delays":[{"ms":"x"}]})", "delays[0].ms: must be a number"},
+      {R"({"delays":[{"verb":"poke","ms":1}]})", "delays[0].verb: unknown verb \"poke\""},
+      {R"({"delays":[{"ms":1,"share":1}]})", "delays[0].share: unknown field"},
   };
   for (const auto& [text, expected] : cases) {
     std::string error;

@@ -85,6 +85,35 @@ TEST_P(StoreTest, RelistSwapReportsDeletesThatHappenedWhileDisconnected) {
   EXPECT_EQ(seen["d"], std::make_pair(false, true));
 }
 
+TEST_P(StoreTest, RelistDiffIsDeliveredInBatchesAfterTheSwap) {
+  Writer writer(strip_for_cache, GetParam());
+  Store store = writer.store();
+  relist(writer, {make("prod", "a", "1"), make("prod", "b", "2")});
+  writer.apply({EventType::InitStart, nullptr});
+  for (auto n : {"a", "c", "d", "e", "f"}) writer.apply({EventType::InitApply, make("prod", n, "9")});
+  std::vector<std::size_t> sizes;
+  std::map<std::string, std::pair<bool, bool>> seen;
+  writer.apply({EventType::InitDone, nullptr}, 2, [&](const std::vector<Change>& changes) {
+    sizes.push_back(changes.size());
+    EXPECT_EQ(store.get("prod", "b"), nullptr);  // handlers run on the swapped store
+    for (auto& c : changes) {
+      auto& obj = c.new_object ? c.new_object : c.old_object;
+      seen[name(obj)] = {c.old_object != nullptr, c.new_object != nullptr};
+    }
+  });
+  EXPECT_EQ(sizes, (std::vector<std::size_t>{2, 2, 2}));  // a changed, c..f added, b deleted
+  EXPECT_EQ(seen["a"], std::make_pair(true, true));
+  EXPECT_EQ(seen["b"], std::make_pair(true, false));
+  EXPECT_EQ(seen["f"], std::make_pair(false, true));
+  EXPECT_EQ(seen.size(), 6u);
+  // An event with one change is one batch; one with none delivers nothing.
+  sizes.clear();
+  auto record = [&](const std::vector<Change>& changes) { sizes.push_back(changes.size()); };
+  writer.apply({EventType::Apply, make("prod", "g", "10")}, 2, record);
+  writer.apply({EventType::InitStart, nullptr}, 2, record);
+  EXPECT_EQ(sizes, (std::vector<std::size_t>{1}));
+}
+
 TEST_P(StoreTest, RestartedListDropsThePartialBuffer) {
   Writer writer(strip_for_cache, GetParam());
   Store store = writer.store();
