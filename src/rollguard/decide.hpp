@@ -38,6 +38,11 @@
 namespace rollguard {
 
 enum class RollbackReason { SLOBreached, ProgressDeadline, Manual };
+
+// A rollback whose patch keeps failing with 5xx / 429 / network errors for this long is reported as
+// failing (Event and notification RollbackFailed), once; a refusal retrying cannot fix (403, an
+// admission webhook's 400) is reported at once. The patch is retried either way.
+inline constexpr Duration kRollbackFailingAfter = std::chrono::minutes{2};
 const char* to_string(RollbackReason reason);
 
 // Restore the template of ReplicaSet `target_replica_set` (kubectl rollout undo, without the

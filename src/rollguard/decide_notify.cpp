@@ -4,7 +4,8 @@
 //   SLOBreached      the failure count reached failureThreshold in this decision
 //   RollbackStarted  a new rollback intent (pendingRollback) was recorded
 //   RolledBack       the restored template was observed (lastRollback.completedAt set)
-//   RollbackFailed   a rollback that could not be made: abandoned, impossible, a failed manual request
+//   RollbackFailed   a rollback that could not be made: abandoned, impossible, a failed manual request,
+//                    a patch the API server keeps refusing
 //   Blocked          a rejected template came back and is held
 //   Recovered        an incident is open and the running revision met every SLO, rollout complete,
 //                    for stabilizationWindow (one passing round says little after a rollback)
@@ -96,7 +97,7 @@ std::vector<Found> transitions(const Step& step) {
   }
   for (auto& note : step.d.events) {
     if (note.reason == "RollbackAbandoned" || note.reason == "RollbackNotPossible" ||
-        note.reason == "ManualRollbackFailed") {
+        note.reason == "ManualRollbackFailed" || note.reason == "RollbackFailed") {
       auto e = entry_of(step, NotificationEvent::RollbackFailed, "critical");
       e.reason = note.reason;
       e.summary = note.message;

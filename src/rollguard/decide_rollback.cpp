@@ -90,6 +90,26 @@ std::vector<SloStatus> failing_results(const PolicyStatus& s) {
   return out;
 }
 
+// A rollback whose patch the API server keeps refusing (RBAC, an admission webhook, a quota; or an
+// outage that lasts): said once per rollback, as an Event and a RollbackFailed notification, while
+// the patch is still retried. A refusal that retrying cannot fix is said at once; a 5xx/429/network
+// failure once the rollback has been pending for kRollbackFailingAfter.
+void report_failing_patch(Step& step, const PendingRollback& pending) {
+  if (pending.failed_attempts <= 0) return;
+  auto& s = step.s();
+  s.message += " (the API server refused the patch " + std::to_string(pending.failed_attempts) +
+               (pending.failed_attempts == 1 ? " time" : " times") + ", last: " + pending.last_error + ")";
+  if (pending.failure_reported) return;
+  if (!pending.last_error_permanent && step.now - pending.started_at < kRollbackFailingAfter) return;
+  const std::string message = "rollback " + arrow(pending.from_revision, pending.to_revision) +
+                              " is failing: the API server refused the patch " +
+                              std::to_string(pending.failed_attempts) +
+                              " time(s), last: " + pending.last_error + "; still retrying";
+  step.event(EventType::Warning, "RollbackFailed", message);
+  step.history("RollbackFailed", message, pending.from_revision, pending.to_revision);
+  s.pending_rollback->failure_reported = true;
+}
+
 }  // namespace
 
 void start_rollback(Step& step, const ReplicaSetInfo& target, RollbackReason reason, std::string why) {
@@ -168,6 +188,7 @@ bool resolve_pending_rollback(Step& step) {
     }
     std::string message = s.last_rollback ? s.last_rollback->message
                                           : "rolled back " + arrow(pending.from_revision, target->revision);
+    report_failing_patch(step, pending);
     step.d.rollback = RollbackAction{pending.from_revision,
                                      target->revision,
                                      target->name,

@@ -256,7 +256,9 @@ asio::awaitable<ReconcileResult> PolicyReconciler::operator()(runtime::Request r
   for (auto& note : decision.events) record_event(*object, deployment.get(), note);
 
   // act
-  if (auto early = co_await act(parsed.policy, memory, deployment, replica_sets, decision, decided_at))
+  const std::string status_path = "/status";  // named: GCC 12 and temporaries inside co_await
+  if (auto early =
+          co_await act(parsed.policy, memory, deployment, replica_sets, decision, decided_at, status_path))
     co_return *early;
 
   if (decision.requeue_after.count() > 0) co_return Action::requeue(decision.requeue_after);
@@ -306,7 +308,7 @@ bool PolicyReconciler::waiting_for_deployment_controller(const std::string& key,
 asio::awaitable<std::optional<ReconcileResult>> PolicyReconciler::act(
     const Policy& policy, Memory& memory, const runtime::ObjectPtr& deployment,
     const std::vector<runtime::ObjectPtr>& replica_sets, const Decision& decision,
-    runtime::Clock::time_point decided_at) {
+    runtime::Clock::time_point decided_at, const std::string& status_path) {
   const std::string key = policy.ns + "/" + policy.name;
   if (decision.rollback && deployment) {
     if (decision.rollback->dry_run) {
@@ -325,7 +327,11 @@ asio::awaitable<std::optional<ReconcileResult>> PolicyReconciler::act(
         const std::chrono::duration<double, std::milli> took = context_.clock->now() - decided_at;
         spdlog::info("policy {}: rollback patch accepted {:.1f} ms after the decision", key, took.count());
       }
-      if (!acted) co_return ReconcileResult(acted.error());
+      if (!acted) {
+        if (acted.error().cause)
+          co_await record_patch_failure(policy, decision, *acted.error().cause, status_path);
+        co_return ReconcileResult(acted.error());
+      }
       if (!*acted) co_return ReconcileResult(Action::requeue(kStaleRetry));
     }
   } else if (decision.hold && deployment) {
@@ -340,6 +346,33 @@ asio::awaitable<std::optional<ReconcileResult>> PolicyReconciler::act(
     if (!*released) co_return ReconcileResult(Action::requeue(kStaleRetry));
   }
   co_return std::nullopt;
+}
+
+// What the API server answered the rollback patch, into status.pendingRollback (the next decision
+// reports a rollback that keeps failing). Conditioned on the same intent, not on the policy's
+// resourceVersion: our own status write of this round has moved it already.
+asio::awaitable<void> PolicyReconciler::record_patch_failure(const Policy& policy, const Decision& decision,
+                                                             const kube::Error& error,
+                                                             const std::string& status_path) {
+  const auto& pending = decision.status.pending_rollback;
+  if (!pending || !context_.may_write()) co_return;
+  kube::JsonPatch patch;
+  const std::string at = status_path + "/pendingRollback";
+  patch.test(at + "/targetTemplateHash", pending->target_template_hash);
+  patch.test(at + "/fromRevision", pending->from_revision);
+  patch.add(at + "/failedAttempts", pending->failed_attempts + 1);
+  patch.add(at + "/lastError", error.describe());
+  patch.add(at + "/lastErrorPermanent", !error.is_transient());
+  const auto resource = kube::ResourceDescriptor::rollback_policies();
+  kube::PatchOptions options;
+  options.field_manager = "rollguard";
+  const std::string subresource = "status";
+  std::string body = patch.body();
+  auto r = co_await context_.client->patch(resource, policy.ns, policy.name, kube::PatchType::Json, body,
+                                           options, subresource);
+  if (!r)
+    spdlog::debug("status {}/{}: rollback failure not recorded ({})", policy.ns, policy.name,
+                  r.error().describe());
 }
 
 asio::awaitable<kube::Result<void>> PolicyReconciler::write_status(const json::object& policy,
@@ -394,8 +427,10 @@ asio::awaitable<boost::system::result<bool, ReconcileError>> PolicyReconciler::p
       co_return false;
     }
     spdlog::error("{} of deployment {}/{}: {}", what, ns, name, r.error().describe());
-    co_return ReconcileError::transient(std::string(what) + " of deployment " + ns + "/" + name + ": " +
-                                        r.error().describe());
+    auto error = ReconcileError::transient(std::string(what) + " of deployment " + ns + "/" + name + ": " +
+                                           r.error().describe());
+    error.cause = r.error();
+    co_return error;
   }
   spdlog::info("{} of deployment {}/{} sent", what, ns, name);
   co_return true;
@@ -584,7 +619,9 @@ asio::awaitable<ReconcileResult> PolicyReconciler::reconcile_group(const runtime
 
   std::optional<ReconcileResult> first_early;
   Duration requeue{0};
-  for (auto& m : members) {
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    auto& m = members[i];
+    const std::string status_path = "/status/targets/" + std::to_string(i);
     if (context_.notifier) {
       Policy labelled = m.policy;
       labelled.name = member_label(request.name, m.name);
@@ -592,7 +629,8 @@ asio::awaitable<ReconcileResult> PolicyReconciler::reconcile_group(const runtime
     }
     for (auto& note : m.decision.events) record_event(*object, m.deployment.get(), note);
     // Every member acts in this round; the first that must end it early decides the result.
-    auto early = co_await act(m.policy, *m.memory, m.deployment, m.replica_sets, m.decision, decided_at);
+    auto early =
+        co_await act(m.policy, *m.memory, m.deployment, m.replica_sets, m.decision, decided_at, status_path);
     if (early && !first_early) first_early = std::move(early);
     if (m.decision.requeue_after.count() > 0 && (requeue.count() == 0 || m.decision.requeue_after < requeue))
       requeue = m.decision.requeue_after;

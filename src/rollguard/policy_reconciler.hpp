@@ -70,6 +70,9 @@ class PolicyReconciler {
                                                            const PolicyStatus& previous);
   boost::asio::awaitable<kube::Result<void>> write_status(const boost::json::object& policy,
                                                           boost::json::object status);
+  // status_path: "/status", or "/status/targets/N" for a grouped policy's member.
+  boost::asio::awaitable<void> record_patch_failure(const Policy& policy, const Decision& decision,
+                                                    const kube::Error& error, const std::string& status_path);
   std::optional<Observation> observe_target(const std::string& ns, const std::string& name,
                                             runtime::ObjectPtr& deployment,
                                             std::vector<runtime::ObjectPtr>& replica_sets) const;
@@ -79,7 +82,7 @@ class PolicyReconciler {
   boost::asio::awaitable<std::optional<runtime::ReconcileResult>> act(
       const Policy& policy, Memory& memory, const runtime::ObjectPtr& deployment,
       const std::vector<runtime::ObjectPtr>& replica_sets, const Decision& decision,
-      runtime::Clock::time_point decided_at);
+      runtime::Clock::time_point decided_at, const std::string& status_path);
   // A grouped policy (targetRefs / targetSelector): every member judged, one status write.
   boost::asio::awaitable<runtime::ReconcileResult> reconcile_group(const runtime::Request& request,
                                                                    const runtime::ObjectPtr& object,

@@ -146,6 +146,10 @@ json::object pending_to_json(const PendingRollback& p) {
   put(o, "reason", p.reason);
   put(o, "requestId", p.request_id);
   put_time(o, "startedAt", p.started_at);
+  put(o, "failedAttempts", p.failed_attempts);
+  put(o, "lastError", p.last_error);
+  if (p.last_error_permanent) o["lastErrorPermanent"] = true;
+  if (p.failure_reported) o["failureReported"] = true;
   return o;
 }
 
@@ -160,6 +164,10 @@ std::optional<PendingRollback> pending_from_json(const json::object& o) {
   p.reason = string_at(o, "reason");
   p.request_id = string_at(o, "requestId");
   p.started_at = time_or_zero(o, "startedAt");
+  p.failed_attempts = static_cast<int>(std::clamp<std::int64_t>(int_at(o, "failedAttempts"), 0, 1000000));
+  p.last_error = string_at(o, "lastError");
+  p.last_error_permanent = lenient::bool_at(o, "lastErrorPermanent");
+  p.failure_reported = lenient::bool_at(o, "failureReported");
   // Without the target template an intent cannot be confirmed or resumed: it is not one.
   if (p.target_template_hash.empty()) return std::nullopt;
   return p;

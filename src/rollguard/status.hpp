@@ -83,6 +83,12 @@ struct PendingRollback {
   std::string reason;
   std::string request_id;
   SystemTime started_at{};
+  // The API server's answers to the patch that were neither success nor a failed precondition (the
+  // reconciler records them; decide reports a rollback that keeps failing once, as RollbackFailed).
+  int failed_attempts = 0;
+  std::string last_error;             // "403 Forbidden: deployments.apps \"web\" is forbidden: ..."
+  bool last_error_permanent = false;  // not a 5xx, 429 or network error: retrying will not help
+  bool failure_reported = false;
   friend bool operator==(const PendingRollback&, const PendingRollback&) = default;
 };
 

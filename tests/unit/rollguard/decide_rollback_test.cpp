@@ -1,6 +1,8 @@
 // decide(): automatic rollbacks, the intent that survives a crash, DryRun, cooldown, targets.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "decide_harness.hpp"
 
 namespace rollguard {
@@ -96,6 +98,60 @@ TEST(DecideRollback, CrashBeforeThePatchResendsTheSameRollback) {
   h.tick({});
   EXPECT_EQ(h.stored.phase, Phase::RolledBack);
   EXPECT_EQ(h.deployment.patches_applied, 1);
+}
+
+// The reconciler records each refused patch in pendingRollback (as the API server's answer).
+void refused(Harness& h, const std::string& error, bool permanent) {
+  ASSERT_TRUE(h.stored.pending_rollback);
+  auto& p = *h.stored.pending_rollback;
+  ++p.failed_attempts;
+  p.last_error = error;
+  p.last_error_permanent = permanent;
+}
+
+int count_events(const Harness& h, std::string_view reason) {
+  return static_cast<int>(
+      std::count_if(h.last.events.begin(), h.last.events.end(), [&](auto& e) { return e.reason == reason; }));
+}
+
+TEST(DecideRollback, APatchRefusedForGoodIsReportedOnceAndStillRetried) {
+  auto h = failing_after_good(3);
+  ASSERT_TRUE(h.last.rollback);
+  refused(h, "Forbidden (403): deployments.apps \"api\" is forbidden", true);
+  auto& d = h.tick({});
+  ASSERT_TRUE(d.rollback);  // retried
+  EXPECT_EQ(count_events(h, "RollbackFailed"), 1);
+  ASSERT_TRUE(h.stored.pending_rollback);
+  EXPECT_TRUE(h.stored.pending_rollback->failure_reported);
+  EXPECT_NE(h.stored.message.find("refused the patch 1 time, last: Forbidden (403)"), std::string::npos)
+      << h.stored.message;
+  ASSERT_EQ(h.stored.notifications.outbox.empty(), h.policy.notification_receivers.empty());
+  // Refused again: no second report; then it applies and is confirmed as usual.
+  refused(h, "Forbidden (403): deployments.apps \"api\" is forbidden", true);
+  auto& again = h.tick({});
+  EXPECT_EQ(count_events(h, "RollbackFailed"), 0);
+  ASSERT_TRUE(again.rollback);
+  ASSERT_TRUE(h.deployment.apply(*again.rollback));
+  h.tick({});
+  EXPECT_EQ(h.stored.phase, Phase::RolledBack);
+  EXPECT_FALSE(h.stored.pending_rollback);
+}
+
+TEST(DecideRollback, AnOutageIsReportedOnlyOnceItHasLastedTwoMinutes) {
+  auto h = failing_after_good(3);
+  for (auto t = Duration{0}; t < kRollbackFailingAfter - h.policy.interval * 2; t += h.policy.interval) {
+    refused(h, "ServiceUnavailable (503)", false);
+    h.tick({});
+    ASSERT_EQ(count_events(h, "RollbackFailed"), 0) << "after " << t.count();
+  }
+  int reported = 0;
+  for (int i = 0; i < 6; ++i) {
+    refused(h, "ServiceUnavailable (503)", false);
+    h.tick({});
+    reported += count_events(h, "RollbackFailed");
+  }
+  EXPECT_EQ(reported, 1);
+  EXPECT_EQ(h.stored.phase, Phase::RollingBack);
 }
 
 TEST(DecideRollback, CrashAfterThePatchConfirmsAndNeverRepeats) {

@@ -288,5 +288,24 @@ TEST(NotifyDelivery, BackoffDoublesToAMinuteAndOnlyTransientAnswersRetry) {
   EXPECT_FALSE(notify::retryable_status(404));
 }
 
+// A rollback whose patch the API server refuses for good: RollbackFailed, once, critical.
+TEST(NotifyDecide, APatchRefusedForGoodIsRollbackFailedOnce) {
+  auto h = breached({webhook("oncall", {NotificationEvent::RollbackFailed})});
+  ASSERT_TRUE(h.stored.pending_rollback);
+  h.stored.pending_rollback->failed_attempts = 1;
+  h.stored.pending_rollback->last_error = "Forbidden (403): denied by admission webhook";
+  h.stored.pending_rollback->last_error_permanent = true;
+  h.tick({});
+  EXPECT_EQ(events_of(h.stored.notifications), std::vector<std::string>{"RollbackFailed"});
+  ASSERT_FALSE(h.stored.notifications.outbox.empty());
+  const auto& entry = h.stored.notifications.outbox.back();
+  EXPECT_EQ(entry.severity, "critical");
+  EXPECT_EQ(entry.reason, "RollbackFailed");
+  EXPECT_NE(entry.summary.find("denied by admission webhook"), std::string::npos) << entry.summary;
+  h.stored.pending_rollback->failed_attempts = 2;
+  h.tick({});
+  EXPECT_EQ(events_of(h.stored.notifications), std::vector<std::string>{"RollbackFailed"});
+}
+
 }  // namespace
 }  // namespace rollguard
