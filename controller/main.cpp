@@ -31,6 +31,14 @@ int main(int argc, char** argv) {
   app.add_option("--concurrency", options.concurrency, "policies reconciled at once")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
+  app.add_option("--kube-api-qps", options.kube_api_qps,
+                 "client-side limit of API requests per second (0 = none: API Priority and Fairness)")
+      ->check(CLI::Range(0.0, 10000.0))
+      ->capture_default_str();
+  app.add_option("--kube-api-burst", options.kube_api_burst,
+                 "requests allowed at once above --kube-api-qps (default: the QPS)")
+      ->check(CLI::Range(0, 10000))
+      ->capture_default_str();
   app.add_option("--max-measurements", options.max_measurements, "SLO measurements in flight at once")
       ->check(CLI::Range(1, 4096))
       ->capture_default_str();

@@ -10,8 +10,8 @@
 //   rollback decision rollguard_time_to_recover_seconds{namespace,policy}         decision -> rolled-back
 //   revision available rollguard_failed_deployment_recovery_seconds{namespace,policy}  failed deployment ->
 //   recovered rollguard_slo_value{namespace,policy,slo}                   last measured value (when numeric)
-//   rollguard_slo_status{namespace,policy,slo,result}           1 for the last result, 0 for the others
-//   rollguard_policy_phase{namespace,policy,phase}              1 for the current phase
+//   rollguard_slo_status{namespace,policy,slo,result}           1, one series: the last result
+//   rollguard_policy_phase{namespace,policy,phase}              1, one series: the current phase
 //   rollguard_measurements_total{kind,result}                   measurements taken, by SLO kind and result
 // Series of a deleted policy are removed (forget), so /metrics does not grow with churn.
 #include <prometheus/counter.h>
@@ -23,6 +23,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "rollguard/dora.hpp"
@@ -49,8 +51,15 @@ class ControllerMetrics {
 
  private:
   struct PolicySeries;
+  // A gauge at 1 whose label (key) carries the value; the series is replaced when the value changes.
+  struct LabelledGauge {
+    std::string value;
+    prometheus::Gauge* gauge = nullptr;
+  };
   PolicySeries& series(const std::string& ns, const std::string& policy);
   void dora_counters(PolicySeries& s, const std::string& ns, const std::string& policy);
+  static void relabel(prometheus::Family<prometheus::Gauge>& family, LabelledGauge& series,
+                      const prometheus::Labels& labels, const std::string& key);
   static void observe(prometheus::Family<prometheus::Histogram>& family, prometheus::Histogram*& histogram,
                       const std::string& ns, const std::string& policy, double seconds);
 
@@ -67,7 +76,9 @@ class ControllerMetrics {
   prometheus::Family<prometheus::Gauge>& slo_status_;
   prometheus::Family<prometheus::Gauge>& phase_;
   prometheus::Family<prometheus::Counter>& measurements_;
-  std::map<std::string, std::unique_ptr<PolicySeries>> policies_;
+  std::map<std::pair<std::string, SloResult>, prometheus::Counter*> measured_;
+  // Looked up several times per reconcile: hashed, not a tree of 10,000 long common-prefix keys.
+  std::unordered_map<std::string, std::unique_ptr<PolicySeries>> policies_;
 };
 
 }  // namespace rollguard

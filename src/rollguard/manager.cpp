@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -115,7 +116,12 @@ int run_manager(const ManagerOptions& options) {
   asio::io_context io;
   auto clock = runtime::Clock::real();
   auto registry = std::make_shared<prometheus::Registry>();
-  auto client = kube::Client::create(io.get_executor(), *config);
+  kube::ClientOptions client_options;
+  client_options.qps = options.kube_api_qps;
+  client_options.burst = std::max(options.kube_api_burst, static_cast<int>(options.kube_api_qps));
+  // Every worker may hold a connection; fewer idle ones would reopen a connection per status write.
+  client_options.max_idle_connections = std::max(client_options.max_idle_connections, options.concurrency);
+  auto client = kube::Client::create(io.get_executor(), *config, client_options);
   if (!client) {
     spdlog::error("cannot create the API client: {}", client.error().describe());
     return 1;

@@ -22,8 +22,14 @@ struct ManagerOptions {
   std::string leader_election_id = "rollguard-controller";
   std::string metrics_addr = "0.0.0.0:8080";  // "0" disables
   std::string health_addr = "0.0.0.0:8081";   // "0" disables
-  int concurrency = 4;                        // reconciles at once
-  int max_measurements = 32;                  // SLO measurements in flight across all policies
+  // Reconciles at once. Start-up writes every policy's status once; at 4 those round trips, not
+  // CPU, held 10,000 policies to 17.8 s (README, Benchmarks). 16 requests in flight is well inside
+  // what API Priority and Fairness gives one controller's flow.
+  int concurrency = 16;
+  // Client-side token bucket on every API request; 0 = off (API Priority and Fairness throttles).
+  double kube_api_qps = 0;
+  int kube_api_burst = 0;
+  int max_measurements = 32;  // SLO measurements in flight across all policies
   std::chrono::seconds drain_timeout{20};
   int alert_repeat_seconds = 60;  // an open incident's Alertmanager alert is re-posted this often
 };

@@ -57,12 +57,17 @@ TEST(SecretRefs, EverySecretAnSloUsesOnceEach) {
   EXPECT_EQ(refs, expected);
 }
 
+Measurement error_rate(SloResult result) {
+  Measurement m;
+  m.slo = "error-rate";
+  m.result = result;
+  return m;
+}
+
 TEST(ControllerMetrics, SeriesOfADeletedPolicyAreRemoved) {
   prometheus::Registry registry;
   ControllerMetrics metrics(registry);
-  Measurement m;
-  m.slo = "error-rate";
-  m.result = SloResult::Fail;
+  auto m = error_rate(SloResult::Fail);
   m.numeric = 0.31;
   metrics.measurement("prod", "api", m);
   metrics.rollback("prod", "api", "SLOBreached");
@@ -89,6 +94,26 @@ TEST(ControllerMetrics, SeriesOfADeletedPolicyAreRemoved) {
   EXPECT_EQ(text.find(R"(policy="api")"), std::string::npos) << text;
   EXPECT_NE(text.find(R"(rollguard_policy_phase{namespace="prod",phase="Healthy",policy="web"} 1)"),
             std::string::npos);
+}
+
+TEST(ControllerMetrics, PhaseAndSloStatusAreOneSeriesLabelledWithTheCurrentValue) {
+  prometheus::Registry registry;
+  ControllerMetrics metrics(registry);
+  metrics.measurement("prod", "api", error_rate(SloResult::Pass));
+  metrics.phase("prod", "api", "Healthy");
+  metrics.measurement("prod", "api", error_rate(SloResult::Fail));
+  metrics.phase("prod", "api", "Degraded");
+  metrics.phase("prod", "api", "Degraded");
+  auto text = runtime::serialize_metrics(registry);
+  EXPECT_NE(text.find(R"(rollguard_policy_phase{namespace="prod",phase="Degraded",policy="api"} 1)"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find(R"(phase="Healthy")"), std::string::npos) << text;
+  EXPECT_NE(
+      text.find(R"(rollguard_slo_status{namespace="prod",policy="api",result="Fail",slo="error-rate"} 1)"),
+      std::string::npos);
+  EXPECT_EQ(text.find(R"(result="Pass")"), std::string::npos) << text;
+  EXPECT_EQ(text.find(R"(result="Inconclusive")"), std::string::npos) << text;
 }
 
 TEST(ControllerMetrics, DoraCountersStartAtZeroAndHistogramsObserveSeconds) {
