@@ -63,6 +63,9 @@ done
 # against what this script saw (the clock of this machine, so within a second or two).
 k get rbp/web -o json >"$rg_work/policy.json"
 curl -s "$RG_METRICS_URL" >"$rg_work/metrics.txt"
+# The whole exposition, the runtime's families and the per-policy ones rollguard writes itself, as
+# Prometheus' own linter reads it (syntax, HELP/TYPE once per family; its advice on names is not an error).
+check "promtool check metrics accepts /metrics" promtool check metrics <"$rg_work/metrics.txt"
 python3 - "$rg_work/policy.json" "$rg_work/metrics.txt" "$RG_NS" "$v2_applied" "$v3_applied" >"$rg_work/dora.txt" <<'PY'
 import json, sys
 from datetime import datetime

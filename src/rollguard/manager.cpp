@@ -62,7 +62,8 @@ struct Server {
 
 std::optional<Server> start_server(asio::io_context& io, std::shared_ptr<prometheus::Registry> registry,
                                    const std::string& address, const std::string& what,
-                                   const ClusterCache& cache, const std::function<bool()>& alive) {
+                                   const ClusterCache& cache, const std::function<bool()>& alive,
+                                   std::function<void(std::string&)> metrics_text) {
   if (address == "0" || address.empty()) return Server{};
   auto parsed = parse_address(address);
   if (!parsed) {
@@ -72,6 +73,7 @@ std::optional<Server> start_server(asio::io_context& io, std::shared_ptr<prometh
   Server s;
   s.server = std::make_unique<runtime::HealthServer>(io.get_executor(), registry);
   s.server->add_liveness_check("event-loop", alive);
+  s.server->add_metrics_text(std::move(metrics_text));
   s.server->add_readiness_check("informers-synced", [&cache] { return cache.synced(); });
   auto port = s.server->listen(parsed->first, parsed->second);
   if (!port) {
@@ -186,8 +188,10 @@ int run_manager(const ManagerOptions& options) {
   });
 
   auto alive = [] { return true; };
-  auto metrics_server = start_server(io, registry, options.metrics_addr, "metrics", cache, alive);
-  auto health_server = start_server(io, registry, options.health_addr, "health", cache, alive);
+  auto metrics_text = [reconciler](std::string& out) { reconciler->append_metrics_text(out); };
+  auto metrics_server =
+      start_server(io, registry, options.metrics_addr, "metrics", cache, alive, metrics_text);
+  auto health_server = start_server(io, registry, options.health_addr, "health", cache, alive, metrics_text);
   if (!metrics_server || !health_server) return 1;
 
   cache.start(io.get_executor(), clock);

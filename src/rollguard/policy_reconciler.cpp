@@ -86,6 +86,8 @@ bool PolicyReconciler::due(const Policy& policy, const Observation& observation,
   return context_.clock->now() - memory.measured_at >= policy.interval * 9 / 10;
 }
 
+void PolicyReconciler::append_metrics_text(std::string& out) const { metrics_->append_text(out); }
+
 asio::awaitable<std::vector<Measurement>> PolicyReconciler::measure(const Policy& policy,
                                                                     const Observation& observation,
                                                                     const PolicyStatus& previous) {

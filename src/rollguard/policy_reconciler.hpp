@@ -59,6 +59,8 @@ class PolicyReconciler {
   ~PolicyReconciler();
 
   boost::asio::awaitable<runtime::ReconcileResult> operator()(runtime::Request request);
+  // The per-policy metric families (ControllerMetrics::append_text), for /metrics.
+  void append_metrics_text(std::string& out) const;
 
  private:
   struct Memory;  // per policy: when it last measured, what the last decision asked for

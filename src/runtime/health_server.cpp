@@ -31,6 +31,10 @@ void HealthServer::add_readiness_check(std::string name, std::function<bool()> c
   readiness_.emplace_back(std::move(name), std::move(check));
 }
 
+void HealthServer::add_metrics_text(std::function<void(std::string&)> append) {
+  metrics_text_.push_back(std::move(append));
+}
+
 HttpAnswer HealthServer::probe(
     const std::vector<std::pair<std::string, std::function<bool()>>>& checks) const {
   HttpAnswer answer;
@@ -51,8 +55,10 @@ HttpAnswer HealthServer::handle(std::string_view method, std::string_view target
   if (path == "/healthz" || path == "/livez") return probe(liveness_);
   if (path == "/readyz") return probe(readiness_);
   if (path == "/metrics") {
-    if (!registry_) return {200, "text/plain; version=0.0.4; charset=utf-8", ""};
-    return {200, "text/plain; version=0.0.4; charset=utf-8", serialize_metrics(*registry_)};
+    HttpAnswer answer{200, "text/plain; version=0.0.4; charset=utf-8", ""};
+    if (registry_) answer.body = serialize_metrics(*registry_);
+    for (auto& append : metrics_text_) append(answer.body);
+    return answer;
   }
   return {404, "text/plain; charset=utf-8", "not found\n"};
 }

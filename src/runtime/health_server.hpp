@@ -3,7 +3,7 @@
 // HealthProbeBindAddress and metrics server in one small Beast server on the shared io_context):
 //   GET /healthz  200 while every liveness check passes (the process is not wedged)
 //   GET /readyz   200 once every readiness check passes (e.g. all stores synced), 503 otherwise
-//   GET /metrics  the prometheus::Registry in text format 0.0.4
+//   GET /metrics  the prometheus::Registry in text format 0.0.4, then what each metrics text source appends
 // Probe bodies list the failing checks ("[-]store/deployments failed"), like the API server does.
 #include <prometheus/registry.h>
 
@@ -33,6 +33,8 @@ class HealthServer {
 
   void add_liveness_check(std::string name, std::function<bool()> check);
   void add_readiness_check(std::string name, std::function<bool()> check);
+  // Metrics kept outside the registry (many series held compactly) append their own text to /metrics.
+  void add_metrics_text(std::function<void(std::string&)> append);
 
   // The answer for one request; pure, so routing is tested without a socket.
   HttpAnswer handle(std::string_view method, std::string_view target) const;
@@ -52,6 +54,7 @@ class HealthServer {
   boost::asio::ip::tcp::acceptor acceptor_;
   std::vector<std::pair<std::string, std::function<bool()>>> liveness_;
   std::vector<std::pair<std::string, std::function<bool()>>> readiness_;
+  std::vector<std::function<void(std::string&)>> metrics_text_;
   std::chrono::seconds idle_timeout_{30};
 };
 

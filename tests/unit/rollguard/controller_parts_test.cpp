@@ -4,6 +4,7 @@
 #include <prometheus/registry.h>
 
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "rollguard/controller_metrics.hpp"
@@ -64,6 +65,13 @@ Measurement error_rate(SloResult result) {
   return m;
 }
 
+// What /metrics serves: the registry's text, then the per-policy families.
+std::string exposition(const prometheus::Registry& registry, const ControllerMetrics& metrics) {
+  auto text = runtime::serialize_metrics(registry);
+  metrics.append_text(text);
+  return text;
+}
+
 TEST(ControllerMetrics, SeriesOfADeletedPolicyAreRemoved) {
   prometheus::Registry registry;
   ControllerMetrics metrics(registry);
@@ -73,7 +81,7 @@ TEST(ControllerMetrics, SeriesOfADeletedPolicyAreRemoved) {
   metrics.rollback("prod", "api", "SLOBreached");
   metrics.phase("prod", "api", "RolledBack");
   metrics.phase("prod", "web", "Healthy");
-  auto text = runtime::serialize_metrics(registry);
+  auto text = exposition(registry, metrics);
   EXPECT_NE(text.find(R"(rollguard_slo_value{namespace="prod",policy="api",slo="error-rate"} 0.31)"),
             std::string::npos)
       << text;
@@ -86,11 +94,11 @@ TEST(ControllerMetrics, SeriesOfADeletedPolicyAreRemoved) {
             std::string::npos);
   metrics.measured("prometheus", SloResult::Inconclusive);
   metrics.measured("prometheus", SloResult::Inconclusive);
-  EXPECT_NE(runtime::serialize_metrics(registry).find(
-                R"(rollguard_measurements_total{kind="prometheus",result="Inconclusive"} 2)"),
+  EXPECT_NE(exposition(registry, metrics)
+                .find(R"(rollguard_measurements_total{kind="prometheus",result="Inconclusive"} 2)"),
             std::string::npos);
   metrics.forget("prod", "api");
-  text = runtime::serialize_metrics(registry);
+  text = exposition(registry, metrics);
   EXPECT_EQ(text.find(R"(policy="api")"), std::string::npos) << text;
   EXPECT_NE(text.find(R"(rollguard_policy_phase{namespace="prod",phase="Healthy",policy="web"} 1)"),
             std::string::npos);
@@ -104,7 +112,7 @@ TEST(ControllerMetrics, PhaseAndSloStatusAreOneSeriesLabelledWithTheCurrentValue
   metrics.measurement("prod", "api", error_rate(SloResult::Fail));
   metrics.phase("prod", "api", "Degraded");
   metrics.phase("prod", "api", "Degraded");
-  auto text = runtime::serialize_metrics(registry);
+  auto text = exposition(registry, metrics);
   EXPECT_NE(text.find(R"(rollguard_policy_phase{namespace="prod",phase="Degraded",policy="api"} 1)"),
             std::string::npos)
       << text;
@@ -120,7 +128,7 @@ TEST(ControllerMetrics, DoraCountersStartAtZeroAndHistogramsObserveSeconds) {
   prometheus::Registry registry;
   ControllerMetrics metrics(registry);
   metrics.phase("prod", "api", "Healthy");
-  auto text = runtime::serialize_metrics(registry);
+  auto text = exposition(registry, metrics);
   EXPECT_NE(text.find(R"(rollguard_deployments_total{namespace="prod",policy="api"} 0)"), std::string::npos)
       << text;
   for (const char* reason : {"rollback", "manual", "blocked"}) {
@@ -139,7 +147,7 @@ TEST(ControllerMetrics, DoraCountersStartAtZeroAndHistogramsObserveSeconds) {
   figures.recovery = Recovery{3, t0 + seconds(40), t0 + seconds(70), t0};
   metrics.dora("prod", "api", figures);
   metrics.dora("prod", "api", DoraFigures{});
-  text = runtime::serialize_metrics(registry);
+  text = exposition(registry, metrics);
   for (
       const char* sample : {
           R"(rollguard_deployments_total{namespace="prod",policy="api"} 1)",
@@ -155,7 +163,40 @@ TEST(ControllerMetrics, DoraCountersStartAtZeroAndHistogramsObserveSeconds) {
     EXPECT_NE(text.find(sample), std::string::npos) << sample << "\n" << text;
   }
   metrics.forget("prod", "api");
-  EXPECT_EQ(runtime::serialize_metrics(registry).find(R"(policy="api")"), std::string::npos);
+  EXPECT_EQ(exposition(registry, metrics).find(R"(policy="api")"), std::string::npos);
+}
+
+// The text is what Prometheus parses: label values escaped, NaN and infinities spelled its way, a
+// group member's "policy/deployment" label kept whole, series ordered by namespace and policy.
+TEST(ControllerMetrics, TextEscapesLabelsAndSpellsSpecialValues) {
+  prometheus::Registry registry;
+  ControllerMetrics metrics(registry);
+  auto m = error_rate(SloResult::Inconclusive);
+  m.slo = "a\"b\\c\nd";
+  m.numeric = std::numeric_limits<double>::quiet_NaN();
+  metrics.measurement("prod", "shop/web", m);
+  m.slo = "p99";
+  m.numeric = std::numeric_limits<double>::infinity();
+  metrics.measurement("prod", "shop/web", m);
+  m.numeric = 0.25;
+  metrics.measurement("dev", "api", m);
+  auto text = exposition(registry, metrics);
+  EXPECT_NE(text.find(R"(rollguard_slo_value{namespace="prod",policy="shop/web",slo="a\"b\\c\nd"} NaN)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find(R"(rollguard_slo_value{namespace="prod",policy="shop/web",slo="p99"} +Inf)"),
+            std::string::npos)
+      << text;
+  const auto dev = text.find(R"(rollguard_slo_value{namespace="dev",policy="api",slo="p99"} 0.25)");
+  ASSERT_NE(dev, std::string::npos) << text;
+  EXPECT_LT(dev, text.find(R"(rollguard_slo_value{namespace="prod")"));
+  // One HELP and one TYPE per family, whatever the number of policies.
+  std::size_t types = 0;
+  for (auto at = text.find("# TYPE rollguard_slo_value "); at != std::string::npos;
+       at = text.find("# TYPE rollguard_slo_value ", at + 1)) {
+    ++types;
+  }
+  EXPECT_EQ(types, 1u);
 }
 
 // Every metric family the controller registers has its row in docs/observability.md.
@@ -171,10 +212,15 @@ TEST(ControllerMetrics, EveryMetricIsDocumented) {
   std::stringstream docs;
   docs << file.rdbuf();
   ASSERT_FALSE(docs.str().empty());
-  for (auto& family : registry.Collect()) {
-    EXPECT_NE(docs.str().find("`" + family.name + "`"), std::string::npos)
-        << family.name << " is not documented";
+  std::istringstream text(exposition(registry, metrics));
+  int families = 0;
+  for (std::string line; std::getline(text, line);) {
+    if (!line.starts_with("# TYPE ")) continue;
+    ++families;
+    const auto name = line.substr(7, line.find(' ', 7) - 7);
+    EXPECT_NE(docs.str().find("`" + name + "`"), std::string::npos) << name << " is not documented";
   }
+  EXPECT_GE(families, 20);
 }
 
 }  // namespace
