@@ -86,7 +86,9 @@ void hash_object(const json::object& object, Fnv1a& h, int depth, std::string_vi
     h.add_json_string(kv->key());
     h.add(":");
     // Only the path from the template root to the labels matters; deeper paths need no tracking.
-    std::string child;
+    // A view of a literal: no allocation per member, and GCC 12 at -O3 reported a false
+    // -Wstringop-overread on the std::string this used to be.
+    std::string_view child;
     if (depth == 0 && kv->key() == "metadata") child = "metadata";
     if (depth == 1 && path == "metadata" && kv->key() == "labels") child = "metadata.labels";
     hash_value(kv->value(), h, depth + 1, child);
