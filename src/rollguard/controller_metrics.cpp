@@ -27,6 +27,11 @@ double seconds_between(SystemTime from, SystemTime to) {
 constexpr std::array<FailureReason, 3> kFailureReasons = {FailureReason::Rollback, FailureReason::Manual,
                                                           FailureReason::Blocked};
 
+constexpr std::size_t failure_index(FailureReason reason) {
+  return static_cast<std::size_t>(std::find(kFailureReasons.begin(), kFailureReasons.end(), reason) -
+                                  kFailureReasons.begin());
+}
+
 struct Histogram {
   std::array<std::uint64_t, kDurationBuckets.size()> cumulative{};  // observations <= each bound
   std::uint64_t count = 0;
@@ -124,9 +129,12 @@ ControllerMetrics::ControllerMetrics(prometheus::Registry& registry)
 ControllerMetrics::~ControllerMetrics() = default;
 
 ControllerMetrics::PolicySeries& ControllerMetrics::series(const std::string& ns, const std::string& policy) {
-  auto& slot = policies_[ns + "/" + policy];
-  if (!slot) slot = std::make_unique<PolicySeries>();
-  return *slot;
+  // Several calls per reconcile: the key is built in a kept buffer (the lock is held), and a copy of
+  // it is made only for a policy seen for the first time.
+  key_.assign(ns).append(1, '/').append(policy);
+  auto it = policies_.find(key_);
+  if (it == policies_.end()) it = policies_.emplace(key_, std::make_unique<PolicySeries>()).first;
+  return *it->second;
 }
 
 void ControllerMetrics::rollback(const std::string& ns, const std::string& policy,
@@ -156,9 +164,7 @@ void ControllerMetrics::dora(const std::string& ns, const std::string& policy, c
   s.dora = true;
   s.deployments += static_cast<double>(figures.deployments.size());
   for (auto& failed : figures.failed) {
-    for (std::size_t i = 0; i < kFailureReasons.size(); ++i) {
-      if (kFailureReasons[i] == failed.reason) s.failed_deployments[i] += 1;
-    }
+    if (auto i = failure_index(failed.reason); i < kFailureReasons.size()) s.failed_deployments[i] += 1;
     if (failed.reason == FailureReason::Blocked) continue;  // held on sight: nothing was detected
     if (failed.first_failure_at) {
       s.observe(kFirstFailure, seconds_between(failed.deployed_at, *failed.first_failure_at));
@@ -186,7 +192,7 @@ void ControllerMetrics::phase(const std::string& ns, const std::string& policy, 
   // Every reconcile sets the phase, so the policy's DORA counters exist at 0 from its first one: a
   // counter that appears at 1 is no increase() to Prometheus, and the first deployment would be lost.
   s.dora = true;
-  if (s.phase != phase) s.phase = phase;
+  s.phase = phase;
 }
 
 void ControllerMetrics::measured(const std::string& kind, SloResult result) {
@@ -200,7 +206,8 @@ void ControllerMetrics::measured(const std::string& kind, SloResult result) {
 
 void ControllerMetrics::forget(const std::string& ns, const std::string& policy) {
   std::lock_guard lock(mutex_);
-  policies_.erase(ns + "/" + policy);
+  key_.assign(ns).append(1, '/').append(policy);
+  policies_.erase(key_);
 }
 
 namespace {

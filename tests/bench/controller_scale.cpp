@@ -3,9 +3,10 @@
 // started from a generated state file (kube_sim_state_fixture.hpp) with its controllers off, so
 // the cluster is steady: nothing rolls out, only the controller's own writes change anything.
 // Prints how long until every policy's status.observedGeneration is set (watched), the
-// controller's peak and steady resident memory (VmHWM, VmRSS) and its CPU over a steady window
-// (utime + stime), beside the targets and Argo Rollouts' reported 11-14 GB for 11-13k
-// Rollouts (argo-rollouts #2855). A benchmark: it prints figures and fails only if it cannot run.
+// controller's peak and steady resident memory (VmHWM, VmRSS) and its CPU (utime + stime) over a
+// steady window in which /metrics is scraped every 15 s, as a Prometheus would, beside the issue's
+// targets and Argo Rollouts' reported 11-14 GB for 11-13k Rollouts (argo-rollouts #2855). A
+// benchmark: it prints figures and fails only if it cannot run.
 //
 //   controller_scale [--policies N] [--pods-per N] [--steady-seconds S] [--settle-seconds S]
 //   (binaries from $ROLLGUARD_BIN_DIR, else the build's bin directory)
@@ -27,6 +28,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -233,7 +235,8 @@ class ReconciledWatch {
   std::thread thread_;
 };
 
-bool http_ok(unsigned short port, const std::string& target) {
+// The body of a 200 response, nullopt on anything else.
+std::optional<std::string> http_get(unsigned short port, const std::string& target) {
   try {
     net::io_context io;
     net::ip::tcp::socket socket(io);
@@ -242,13 +245,16 @@ bool http_ok(unsigned short port, const std::string& target) {
     req.set(http::field::host, "127.0.0.1");
     http::write(socket, req);
     boost::beast::flat_buffer buffer;
-    http::response<http::string_body> res;
-    http::read(socket, buffer, res);
-    return res.result_int() == 200;
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(boost::none);  // /metrics of 10,000 policies is several MB
+    http::read(socket, buffer, parser);
+    if (parser.get().result_int() != 200) return std::nullopt;
+    return std::move(parser.get().body());
   } catch (const std::exception&) {
-    return false;
+    return std::nullopt;
   }
 }
+bool http_ok(unsigned short port, const std::string& target) { return http_get(port, target).has_value(); }
 
 }  // namespace
 
@@ -329,7 +335,24 @@ int main(int argc, char** argv) {
   const double cpu0 = cpu_seconds(ctrl);
   const auto w0 = Clock::now();
   double rss_max = 0;
+  // Scraped every 15 s, as a Prometheus would: the scrape's own memory and CPU belong to the figures.
+  std::size_t scrapes = 0, metrics_bytes = 0, metrics_series = 0;
+  auto next_scrape = w0;
   while (since(w0) < steady_seconds) {
+    if (Clock::now() >= next_scrape) {
+      next_scrape += std::chrono::seconds(15);
+      if (auto text = http_get(metrics, "/metrics")) {
+        ++scrapes;
+        metrics_bytes = text->size();
+        metrics_series = 0;
+        for (std::size_t at = 0; at < text->size();) {
+          auto end = text->find('\n', at);
+          if (end == std::string::npos) end = text->size();
+          if (end > at && (*text)[at] != '#') ++metrics_series;
+          at = end + 1;
+        }
+      }
+    }
     rss_max = std::max(rss_max, status_mib(ctrl, "VmRSS"));
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
@@ -346,6 +369,8 @@ int main(int argc, char** argv) {
   std::printf("  resident steady (VmRSS now / max of window) %6.0f / %.0f MiB\n", rss, rss_max);
   std::printf("  CPU steady, %.0f s window                %6.2f %% of one core   target <= 5 %%\n",
               steady_seconds, steady_cpu);
+  std::printf("  /metrics scraped every 15 s in the window %zu times: %zu series, %.1f MB\n", scrapes,
+              metrics_series, static_cast<double>(metrics_bytes) / 1e6);
   std::printf(
       "  Argo Rollouts (argo-rollouts #2855): 11-14 GB for 11-13k Rollouts; rollguard: %.2f GB peak\n",
       hwm / 1024.0);
