@@ -70,7 +70,6 @@ class ControllerMetrics {
   // "namespace/policy" -> its series; looked up several times per reconcile: hashed.
   std::unordered_map<std::string, std::unique_ptr<PolicySeries>> policies_;
   std::string key_;  // series()'s lookup key, reused under mutex_
-
 };
 
 }  // namespace rollguard
