@@ -7,7 +7,9 @@
 
 #include "kube/object_meta.hpp"
 #include "rollguard/job_slo.hpp"
+#include "rollguard/observation.hpp"
 #include "rollguard/policy.hpp"
+#include "rollguard/template_hash.hpp"
 #include "runtime/client_source.hpp"
 #include "runtime/predicate.hpp"
 
@@ -66,6 +68,17 @@ std::string owner_named(const json::object& object, std::string_view kind) {
 
 }  // namespace
 
+runtime::ObjectPtr cache_replica_set(runtime::ObjectPtr object) {
+  object = runtime::slim_replicaset(std::move(object));
+  const auto* spec = object ? object->if_contains("spec") : nullptr;
+  const auto* tmpl = spec && spec->is_object() ? spec->get_object().if_contains("template") : nullptr;
+  if (!tmpl || !tmpl->is_object()) return object;
+  json::object slim = *object;
+  slim[kCachedTemplateHashKey] = template_hash(tmpl->get_object());
+  slim["spec"].get_object().erase("template");
+  return runtime::compact(slim);
+}
+
 struct ClusterCache::Informer {
   Informer(kube::ResourceDescriptor r, std::string n, runtime::Transform transform, runtime::Storage storage,
            std::string selector = {})
@@ -84,11 +97,10 @@ struct ClusterCache::Namespace {
   explicit Namespace(const std::string& ns)
       : name(ns),
         policies(kube::ResourceDescriptor::rollback_policies(), ns, runtime::strip_for_cache,
-                 runtime::Storage::Shared),
+                 runtime::Storage::Text),
         deployments(kube::ResourceDescriptor::deployments(), ns, runtime::slim_deployment,
                     runtime::Storage::Text),
-        replica_sets(kube::ResourceDescriptor::replica_sets(), ns, runtime::slim_replicaset,
-                     runtime::Storage::Text),
+        replica_sets(kube::ResourceDescriptor::replica_sets(), ns, cache_replica_set, runtime::Storage::Text),
         pods(kube::ResourceDescriptor::pods(), ns, runtime::slim_pod, runtime::Storage::Text),
         // Only rollguard's own Jobs: a namespace's other Jobs are none of its business.
         jobs(kube::ResourceDescriptor::jobs(), ns, runtime::strip_for_cache, runtime::Storage::Text,
@@ -169,12 +181,8 @@ std::vector<ObjectPtr> ClusterCache::policies_targeting(std::string_view ns,
 std::vector<ObjectPtr> ClusterCache::deployments_in(std::string_view ns) const {
   auto* n = find(ns);
   if (!n) return {};
-  auto all = n->deployments.writer.store().list();
-  if (!n->name.empty()) return all;
-  std::vector<ObjectPtr> out;
-  for (auto& d : all)
-    if (kube::meta::namespace_of(*d) == ns) out.push_back(d);
-  return out;
+  // In an all-namespaces cache only the namespace's own range is parsed, not every Deployment.
+  return n->deployments.writer.store().by_index(runtime::kNamespaceIndex, ns);
 }
 
 ObjectPtr ClusterCache::job(std::string_view ns, std::string_view name) const {

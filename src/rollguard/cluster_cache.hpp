@@ -1,11 +1,12 @@
 #pragma once
 // The controller's view of the cluster: one informer (watcher -> Writer -> Store) per resource it
 // reads, per watched namespace ("" = all namespaces, one set of watches):
-//   rollbackpolicies  whole objects (small, few)          index "target": "ns/deploymentName" (targetRef,
+//   rollbackpolicies  slim (as text, like all the others)  index "target": "ns/deploymentName" (targetRef,
 //                                                          each of targetRefs; "ns/" + kSelectorTarget
 //                                                          for a targetSelector)
 //   deployments       slim (no managedFields)
-//   replicasets       slim; the pod template is kept      index "owner" (built in): Deployment uid
+//   replicasets       slim; the pod template's hash only   index "owner" (built in): Deployment uid
+//                     (cache_replica_set)
 //   pods              slim (status only)                  index "owner": ReplicaSet or Job uid
 //   jobs              rollguard's check Jobs only         index "check": "ns/policy/slo"
 //                     (label selector rollguard.io/policy)
@@ -30,6 +31,12 @@ inline constexpr std::string_view kTargetIndex = "target";
 inline constexpr std::string_view kCheckIndex = "check";
 // The index value of policies with a targetSelector (not a valid Deployment name).
 inline constexpr std::string_view kSelectorTarget = "*selector*";
+
+// The ReplicaSet cache's transform: slimmed as every cached object, and spec.template replaced by its
+// template_hash() under kCachedTemplateHashKey (observation.hpp). The template was over half of a
+// cached ReplicaSet (30 MB of 30,000), parsed and hashed again at every evaluation; a rollback reads
+// the one ReplicaSet it restores from the API server.
+runtime::ObjectPtr cache_replica_set(runtime::ObjectPtr object);
 
 // Read side, for the reconciler.
 class ClusterView {

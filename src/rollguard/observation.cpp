@@ -41,7 +41,10 @@ ReplicaSetInfo replica_set_info(const json::object& rs) {
   info.revision = revision_of(rs);
   info.pod_template_hash = kube::meta::label(rs, kPodTemplateHashLabel).value_or("");
   auto* spec = object_at(rs, "spec");
-  if (auto* tmpl = spec ? object_at(*spec, "template") : nullptr) info.template_hash = template_hash(*tmpl);
+  if (auto* cached = rs.if_contains(kCachedTemplateHashKey); cached && cached->is_string())
+    info.template_hash = cached->get_string();
+  else if (auto* tmpl = spec ? object_at(*spec, "template") : nullptr)
+    info.template_hash = template_hash(*tmpl);
   info.replicas = int32_at(spec, "replicas");
   auto* status = object_at(rs, "status");
   info.ready_replicas = int32_at(status, "readyReplicas");
@@ -74,7 +77,10 @@ PodInfo pod_info(const json::object& pod) {
   return info;
 }
 
-bool controlled_by(const json::object& object, std::string_view owner_uid, std::string_view owner_name) {
+}  // namespace
+
+bool controlled_by(const boost::json::object& object, std::string_view owner_uid,
+                   std::string_view owner_name) {
   auto owner = kube::meta::controller_of(object);
   if (!owner) return false;
   // Compare by uid when both sides have one (a Deployment deleted and recreated under the same name
@@ -82,8 +88,6 @@ bool controlled_by(const json::object& object, std::string_view owner_uid, std::
   if (!owner_uid.empty() && !owner->uid.empty()) return owner->uid == owner_uid;
   return owner->name == owner_name;
 }
-
-}  // namespace
 
 bool Observation::rollout_complete() const {
   return observed_generation >= generation && updated_replicas == desired_replicas &&

@@ -7,17 +7,23 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rollguard/kube_names.hpp"
 
 namespace rollguard {
 
+// The ReplicaSet cache keeps template_hash() of spec.template under this key, at the object's top
+// level where no API field can be, instead of the template itself (cache_replica_set): a template is
+// most of a ReplicaSet, and only a rollback needs it, which reads that ReplicaSet from the API server.
+inline constexpr std::string_view kCachedTemplateHashKey = "rollguard.io/templateHash";
+
 struct ReplicaSetInfo {
   std::string name;
   std::int64_t revision = 0;      // deployment.kubernetes.io/revision; 0 when missing
   std::string pod_template_hash;  // its pod-template-hash label (the Deployment controller's hash)
-  std::string template_hash;      // template_hash() of spec.template; "" when the template is missing
+  std::string template_hash;      // template_hash() of spec.template (or kCachedTemplateHashKey); "" if none
   std::int32_t replicas = 0;      // spec.replicas
   std::int32_t ready_replicas = 0;
   std::int32_t available_replicas = 0;
@@ -69,6 +75,10 @@ struct Observation {
   std::string available_revisions() const;
   friend bool operator==(const Observation&, const Observation&) = default;
 };
+
+// The object's controller ownerReference names this owner: by uid when both sides have one, else by name.
+bool controlled_by(const boost::json::object& object, std::string_view owner_uid,
+                   std::string_view owner_name);
 
 // replica_sets and pods may include objects that are not the Deployment's: ReplicaSets are kept when
 // their controller ownerReference has the Deployment's uid, pods when they carry the current

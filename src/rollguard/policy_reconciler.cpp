@@ -452,16 +452,30 @@ asio::awaitable<boost::system::result<bool, ReconcileError>> PolicyReconciler::r
     co_return ReconcileError::transient("rollback of " + key + ": ReplicaSet " + action.target_replica_set +
                                         " is not in the cache");
   }
-  // The decision names a template; the ReplicaSet must still hold exactly that one.
-  auto tmpl = deployment_template_from(*target);
-  if (!tmpl || template_hash(*tmpl) != action.template_hash) {
+  // The cache keeps no templates (cache_replica_set): the ReplicaSet to restore is read from the API
+  // server, and the decision's template must be exactly the one it holds now, under the same owner.
+  const std::string ns(kube::meta::namespace_of(deployment));
+  auto fetched_rs =
+      co_await context_.client->get(kube::ResourceDescriptor::replica_sets(), ns, action.target_replica_set);
+  if (!fetched_rs || !fetched_rs->is_object()) {
+    metrics_->rollback_failed(policy.ns, policy.name);
+    auto error = ReconcileError::transient(
+        "rollback of " + key + ": reading ReplicaSet " + action.target_replica_set + ": " +
+        (fetched_rs ? std::string("not an object") : fetched_rs.error().describe()));
+    if (!fetched_rs) error.cause = fetched_rs.error();
+    co_return error;
+  }
+  const json::object& fresh = fetched_rs->get_object();
+  auto tmpl = deployment_template_from(fresh);
+  if (!controlled_by(fresh, kube::meta::uid(deployment), kube::meta::name(deployment)) || !tmpl ||
+      template_hash(*tmpl) != action.template_hash) {
     metrics_->rollback_failed(policy.ns, policy.name);
     co_return ReconcileError::transient("rollback of " + key + ": ReplicaSet " + action.target_replica_set +
                                         " no longer holds the template to restore");
   }
   if (kube::meta::resource_version(deployment) != action.expected_resource_version) co_return false;
   const std::string cause = "rollguard " + key + ": " + action.message;
-  auto patch = rollback_patch(deployment, *target, cause, key);
+  auto patch = rollback_patch(deployment, fresh, cause, key);
   if (patch && decision.release) {
     // A manual rollback of a held Deployment resumes it in the same patch (one resourceVersion).
     if (auto release = release_patch(deployment)) {

@@ -6,7 +6,8 @@
 //    disappear (the swap reports them as deletions).
 //  - A ready latch opens at the first InitDone and stays open (client-go HasSynced).
 //  - Indexes: "namespace" and "owner" (ownerReferences[].uid) are built in; custom ones map an
-//    object to any number of index values (e.g. "the Deployments a policy targets").
+//    object to any number of index values (e.g. "the Deployments a policy targets"). "namespace" is
+//    a range of the key-ordered map, not postings (an index by that name replaces it).
 //  - Storage::Text (the default) keeps each cached object as its transformed JSON text and parses it on
 //    every read, outside the lock: a cached object then costs about half its JSON, where compact
 //    Boost.JSON objects cost more than their JSON (runtime_store_bench). Every read returns a new,

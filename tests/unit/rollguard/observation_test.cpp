@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "kube_objects.hpp"
+#include "rollguard/cluster_cache.hpp"
 #include "rollguard/rollback_patch.hpp"  // both use kube_names.hpp: they must compile in one TU
 #include "rollguard/template_hash.hpp"
 
@@ -84,6 +85,28 @@ TEST(Observe, TemplateFromTheDeploymentWhenPresent) {
   EXPECT_EQ(o.observe_all().current_template_hash, template_hash(pod_template("api:8")));
   o.d = deployment(7, 3, 3, 3, "api:7");
   EXPECT_EQ(o.observe_all().current_template_hash, template_hash(pod_template("api:7", "new")));
+}
+
+TEST(Observe, CachedReplicaSetsKeepTheTemplateHashInsteadOfTheTemplate) {
+  auto o = two_revisions();
+  const auto expected = o.observe_all();
+  for (auto& rs : o.replica_sets) {
+    auto cached = cache_replica_set(std::make_shared<const json::object>(rs));
+    ASSERT_TRUE(cached);
+    EXPECT_FALSE(cached->at("spec").as_object().contains("template"));
+    EXPECT_EQ(cached->at("spec").at("replicas"), rs.at("spec").at("replicas"));
+    EXPECT_EQ(cached->at(kCachedTemplateHashKey).as_string(),
+              template_hash(rs.at("spec").at("template").as_object()));
+    rs = *cached;
+  }
+  // Observed from the cached form, every revision and the current template read the same.
+  EXPECT_EQ(o.observe_all(), expected);
+  // An object without a template is cached as it is, without a hash.
+  auto bare = two_revisions().replica_sets[0];
+  bare["spec"].as_object().erase("template");
+  auto cached_bare = cache_replica_set(std::make_shared<const json::object>(bare));
+  EXPECT_FALSE(cached_bare->contains(kCachedTemplateHashKey));
+  EXPECT_EQ(cache_replica_set(nullptr), nullptr);
 }
 
 TEST(Observe, NoReplicaSetOfTheRevisionYet) {
