@@ -162,6 +162,20 @@ TEST_P(StoreTest, NamespaceAndOwnerIndexesFollowUpdates) {
   EXPECT_TRUE(store.by_index("nope", "x").empty());
 }
 
+TEST_P(StoreTest, NamespaceIndexIsExactlyThatNamespace) {
+  Writer writer(strip_for_cache, GetParam());
+  // '-' sorts before '/' and '2' after it: neighbours of "prod/" in key order on both sides.
+  relist(writer, {make("prod-a", "x", "1"), make("prod", "b", "1"), make("prod", "a", "1"),
+                  make("prod2", "y", "1"), make("pro", "z", "1")});
+  auto prod = writer.store().by_index(kNamespaceIndex, "prod");
+  ASSERT_EQ(prod.size(), 2u);
+  EXPECT_EQ(name(prod[0]), "a");
+  EXPECT_EQ(name(prod[1]), "b");
+  EXPECT_EQ(writer.store().by_index(kNamespaceIndex, "prod2").size(), 1u);
+  EXPECT_TRUE(writer.store().by_index(kNamespaceIndex, "pr").empty());
+  EXPECT_TRUE(writer.store().by_index(kNamespaceIndex, "").empty());
+}
+
 TEST_P(StoreTest, CustomIndexAddedLaterIndexesExistingObjects) {
   Writer writer(strip_for_cache, GetParam());
   Store store = writer.store();
