@@ -1,6 +1,6 @@
 // The CPU of one policy's reconcile without its I/O, from the objects as the controller caches them:
 // the Deployment, its 3 ReplicaSets and the 3 pods of the current one (the fixtures of
-// kube_sim_state_fixture.hpp, slimmed by the cache's transforms and kept as JSON text, so every
+// kube_sim_state_fixture.hpp, slimmed by the caches' transforms and kept as JSON text, so every
 // read parses, as Storage::Text does), the policy (deployment + error-rate SLOs) with the status a
 // verified, healthy revision has (conditions, SLO results, history). Stages: status parse, spec
 // parse, observation build, decide(), and the whole round including the status diff and, when it
@@ -13,6 +13,7 @@
 
 #include "kube/time.hpp"
 #include "kube_sim_state_fixture.hpp"
+#include "rollguard/cluster_cache.hpp"
 #include "rollguard/decide.hpp"
 #include "rollguard/deployment_slo.hpp"
 #include "rollguard/observation.hpp"
@@ -50,7 +51,8 @@ struct World {
   std::string deployment_text;
   std::vector<std::string> replica_set_texts;
   std::vector<std::string> pod_texts;
-  json::object policy;  // status included, as the policy cache (Storage::Shared) holds it
+  json::object policy;      // status included
+  std::string policy_text;  // the same as the policy cache holds it (Storage::Text)
   SystemTime now = *kube::parse_time("2026-10-15T09:00:00Z");
 
   World() {
@@ -65,7 +67,7 @@ struct World {
       auto rs = rollguard::bench::make_replicaset(d, hash, revision, r == 2);
       if (r == 2) current = rs;
       replica_set_texts.push_back(
-          json::serialize(*runtime::slim_replicaset(std::make_shared<const json::object>(std::move(rs)))));
+          json::serialize(*cache_replica_set(std::make_shared<const json::object>(std::move(rs)))));
     }
     for (int n = 0; n < 3; ++n)
       pod_texts.push_back(json::serialize(
@@ -84,6 +86,7 @@ struct World {
     }
     if (status.phase != Phase::Healthy) throw std::runtime_error("fixture did not become Healthy");
     policy["status"] = status.to_json();
+    policy_text = json::serialize(policy);
   }
 
   static std::string slim(const json::object& d) {
@@ -199,8 +202,9 @@ void BM_Round(benchmark::State& state) {
   const bool failing = state.range(0) == 1;
   std::size_t body = 0;
   for (auto _ : state) {
-    auto parsed = parse_policy(w.policy);
-    auto previous = PolicyStatus::from_json(w.policy.if_contains("status"));
+    auto object = runtime::parse_compact(w.policy_text);
+    auto parsed = parse_policy(*object);
+    auto previous = PolicyStatus::from_json(object->if_contains("status"));
     auto obs = w.observation();
     auto m = World::measurements(obs, parsed.policy, failing ? "0.31" : "0.004",
                                  failing ? SloResult::Fail : SloResult::Pass, w.now);
