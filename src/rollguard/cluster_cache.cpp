@@ -68,8 +68,8 @@ std::string owner_named(const json::object& object, std::string_view kind) {
 
 }  // namespace
 
-runtime::ObjectPtr cache_replica_set(runtime::ObjectPtr object) {
-  object = runtime::slim_replicaset(std::move(object));
+namespace {
+runtime::ObjectPtr template_to_hash(runtime::ObjectPtr object) {
   const auto* spec = object ? object->if_contains("spec") : nullptr;
   const auto* tmpl = spec && spec->is_object() ? spec->get_object().if_contains("template") : nullptr;
   if (!tmpl || !tmpl->is_object()) return object;
@@ -77,6 +77,15 @@ runtime::ObjectPtr cache_replica_set(runtime::ObjectPtr object) {
   slim[kCachedTemplateHashKey] = template_hash(tmpl->get_object());
   slim["spec"].get_object().erase("template");
   return runtime::compact(slim);
+}
+}  // namespace
+
+runtime::ObjectPtr cache_replica_set(runtime::ObjectPtr object) {
+  return template_to_hash(runtime::slim_replicaset(std::move(object)));
+}
+
+runtime::ObjectPtr cache_deployment(runtime::ObjectPtr object) {
+  return template_to_hash(runtime::slim_deployment(std::move(object)));
 }
 
 struct ClusterCache::Informer {
@@ -98,8 +107,7 @@ struct ClusterCache::Namespace {
       : name(ns),
         policies(kube::ResourceDescriptor::rollback_policies(), ns, runtime::strip_for_cache,
                  runtime::Storage::Text),
-        deployments(kube::ResourceDescriptor::deployments(), ns, runtime::slim_deployment,
-                    runtime::Storage::Text),
+        deployments(kube::ResourceDescriptor::deployments(), ns, cache_deployment, runtime::Storage::Text),
         replica_sets(kube::ResourceDescriptor::replica_sets(), ns, cache_replica_set, runtime::Storage::Text),
         pods(kube::ResourceDescriptor::pods(), ns, runtime::slim_pod, runtime::Storage::Text),
         // Only rollguard's own Jobs: a namespace's other Jobs are none of its business.

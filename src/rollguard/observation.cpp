@@ -163,7 +163,10 @@ Observation observe(const json::object& deployment, std::span<const json::object
 
   auto* current = obs.current_replica_set();
   auto* tmpl = spec ? object_at(*spec, "template") : nullptr;
-  obs.current_template_hash = tmpl ? template_hash(*tmpl) : (current ? current->template_hash : "");
+  if (auto* cached = deployment.if_contains(kCachedTemplateHashKey); cached && cached->is_string())
+    obs.current_template_hash = cached->get_string();
+  else
+    obs.current_template_hash = tmpl ? template_hash(*tmpl) : (current ? current->template_hash : "");
   if (current) {
     obs.current_pod_template_hash = current->pod_template_hash;
     for (auto* pod : pods) {

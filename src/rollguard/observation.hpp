@@ -14,9 +14,10 @@
 
 namespace rollguard {
 
-// The ReplicaSet cache keeps template_hash() of spec.template under this key, at the object's top
-// level where no API field can be, instead of the template itself (cache_replica_set): a template is
-// most of a ReplicaSet, and only a rollback needs it, which reads that ReplicaSet from the API server.
+// The Deployment and ReplicaSet caches keep template_hash() of spec.template under this key, at the
+// object's top level where no API field can be, instead of the template itself (cache_deployment,
+// cache_replica_set): a template is most of either, and only a rollback needs one, which reads its
+// ReplicaSet from the API server.
 inline constexpr std::string_view kCachedTemplateHashKey = "rollguard.io/templateHash";
 
 struct ReplicaSetInfo {
@@ -60,7 +61,8 @@ struct Observation {
   std::string replica_failure_message;
 
   std::int64_t current_revision = 0;         // the Deployment's revision annotation
-  std::string current_template_hash;         // of spec.template, else of the current ReplicaSet's
+  std::string current_template_hash;         // of spec.template (or kCachedTemplateHashKey), else the
+                                             // current ReplicaSet's
   std::string current_pod_template_hash;     // the current ReplicaSet's pod-template-hash label
   std::vector<ReplicaSetInfo> replica_sets;  // owned by the Deployment, by revision ascending
   std::vector<PodInfo> pods;                 // of the current ReplicaSet, by name
@@ -82,8 +84,8 @@ bool controlled_by(const boost::json::object& object, std::string_view owner_uid
 
 // replica_sets and pods may include objects that are not the Deployment's: ReplicaSets are kept when
 // their controller ownerReference has the Deployment's uid, pods when they carry the current
-// ReplicaSet's pod-template-hash and are controlled by it. A Deployment without spec.template (the
-// cache slims it) takes its template hash from the ReplicaSet of its revision.
+// ReplicaSet's pod-template-hash and are controlled by it. A Deployment without spec.template and
+// without kCachedTemplateHashKey takes its template hash from the ReplicaSet of its revision.
 Observation observe(const boost::json::object& deployment,
                     std::span<const boost::json::object* const> replica_sets,
                     std::span<const boost::json::object* const> pods);

@@ -90,7 +90,7 @@ struct World {
   }
 
   static std::string slim(const json::object& d) {
-    return json::serialize(*runtime::slim_deployment(std::make_shared<const json::object>(d)));
+    return json::serialize(*cache_deployment(std::make_shared<const json::object>(d)));
   }
   static PolicyStatus through_json(const PolicyStatus& s) {
     json::value v = s.to_json();

@@ -87,7 +87,7 @@ TEST(Observe, TemplateFromTheDeploymentWhenPresent) {
   EXPECT_EQ(o.observe_all().current_template_hash, template_hash(pod_template("api:7", "new")));
 }
 
-TEST(Observe, CachedReplicaSetsKeepTheTemplateHashInsteadOfTheTemplate) {
+TEST(Observe, CachedObjectsKeepTheTemplateHashInsteadOfTheTemplate) {
   auto o = two_revisions();
   const auto expected = o.observe_all();
   for (auto& rs : o.replica_sets) {
@@ -99,8 +99,15 @@ TEST(Observe, CachedReplicaSetsKeepTheTemplateHashInsteadOfTheTemplate) {
               template_hash(rs.at("spec").at("template").as_object()));
     rs = *cached;
   }
-  // Observed from the cached form, every revision and the current template read the same.
+  // Observed from the cached forms, every revision and the current template read the same.
   EXPECT_EQ(o.observe_all(), expected);
+  o.d = *cache_deployment(std::make_shared<const json::object>(o.d));
+  EXPECT_FALSE(o.d.at("spec").as_object().contains("template"));
+  EXPECT_EQ(o.d.at("spec").at("replicas"), two_revisions().d.at("spec").at("replicas"));
+  EXPECT_EQ(o.observe_all(), expected);
+  // A new template the Deployment controller has not acted on yet is still seen from the hash.
+  o.d = *cache_deployment(std::make_shared<const json::object>(deployment(7, 3, 3, 3, "api:8")));
+  EXPECT_EQ(o.observe_all().current_template_hash, template_hash(pod_template("api:8")));
   // An object without a template is cached as it is, without a hash.
   auto bare = two_revisions().replica_sets[0];
   bare["spec"].as_object().erase("template");
