@@ -77,8 +77,10 @@ class WorkQueue {
   std::unordered_map<std::string, Clock::time_point> processing_since_;
   std::unordered_map<std::string, Clock::time_point> delayed_;  // key -> ready time
   std::set<std::pair<Clock::time_point, std::string>> delayed_order_;
-  Notifier added_;  // a key became ready, the earliest delay moved, or shut_down()
-  Notifier idle_;   // nothing is being processed any more
+  Notifier added_;           // a key became ready, a worker should sleep for a delay, or shut_down()
+  Notifier deadline_moved_;  // for the one worker sleeping until the earliest delayed key
+  bool timer_held_ = false;  // that worker exists
+  Notifier idle_;            // nothing is being processed any more
   bool shutting_down_ = false;
 };
 

@@ -112,6 +112,42 @@ TEST_F(WorkQueueTest, EarlierDelayedAddWakesWorkersSleepingForALaterOne) {
   EXPECT_EQ(got[0], "soon");
 }
 
+TEST_F(WorkQueueTest, OneIdleWorkerSleepsForTheDelayedKeysAndEveryOneStillArrives) {
+  for (int i = 0; i < 8; ++i) take_one();
+  queue.add_after("c", 3s);
+  queue.add_after("a", 1s);
+  queue.add_after("b", 2s);
+  poll(io);
+  EXPECT_EQ(clock->sleepers(), 1u);  // not eight timers for one deadline
+  queue.add("now");                  // reaches a worker waiting for adds, not only the sleeper
+  poll(io);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0], "now");
+  EXPECT_EQ(clock->sleepers(), 1u);
+  for (auto step : {1s, 1s, 1s}) {
+    clock->advance(step);
+    poll(io);
+    EXPECT_LE(clock->sleepers(), 1u);
+  }
+  EXPECT_EQ(got, (std::vector<std::optional<std::string>>{"now", "a", "b", "c"}));
+  EXPECT_EQ(clock->sleepers(), 0u);  // nothing delayed: the remaining idle workers wait for adds
+}
+
+TEST_F(WorkQueueTest, AKeyReadyWhileEveryOtherWorkerIsBusyReachesTheSleeper) {
+  queue.add_after("later", 1h);
+  take_one();  // the only idle worker: it sleeps until "later"
+  ASSERT_EQ(clock->sleepers(), 1u);
+  queue.add("now");
+  poll(io);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0], "now");
+  take_one();  // the next idle worker takes over the sleep
+  EXPECT_EQ(clock->sleepers(), 1u);
+  clock->advance(1h);
+  poll(io);
+  EXPECT_EQ(got, (std::vector<std::optional<std::string>>{"now", "later"}));
+}
+
 TEST_F(WorkQueueTest, RateLimitedAddsBackOffPerKeyAndForgetResets) {
   queue.add_rate_limited("a");  // 5 ms
   take_one();
