@@ -128,11 +128,14 @@ ControllerMetrics::ControllerMetrics(prometheus::Registry& registry)
 
 ControllerMetrics::~ControllerMetrics() = default;
 
-ControllerMetrics::PolicySeries& ControllerMetrics::series(const std::string& ns, const std::string& policy) {
+const std::string& ControllerMetrics::key(const std::string& ns, const std::string& policy) {
   // Several calls per reconcile: the key is built in a kept buffer (the lock is held), and a copy of
   // it is made only for a policy seen for the first time.
-  key_.assign(ns).append(1, '/').append(policy);
-  auto it = policies_.find(key_);
+  return key_.assign(ns).append(1, '/').append(policy);
+}
+
+ControllerMetrics::PolicySeries& ControllerMetrics::series(const std::string& ns, const std::string& policy) {
+  auto it = policies_.find(key(ns, policy));
   if (it == policies_.end()) it = policies_.emplace(key_, std::make_unique<PolicySeries>()).first;
   return *it->second;
 }
@@ -206,8 +209,7 @@ void ControllerMetrics::measured(const std::string& kind, SloResult result) {
 
 void ControllerMetrics::forget(const std::string& ns, const std::string& policy) {
   std::lock_guard lock(mutex_);
-  key_.assign(ns).append(1, '/').append(policy);
-  policies_.erase(key_);
+  policies_.erase(key(ns, policy));
 }
 
 namespace {

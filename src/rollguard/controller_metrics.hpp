@@ -69,7 +69,9 @@ class ControllerMetrics {
   mutable std::mutex mutex_;
   // "namespace/policy" -> its series; looked up several times per reconcile: hashed.
   std::unordered_map<std::string, std::unique_ptr<PolicySeries>> policies_;
-  std::string key_;  // series()'s lookup key, reused under mutex_
+  // "ns/policy" in key_, the lookup buffer reused under mutex_.
+  const std::string& key(const std::string& ns, const std::string& policy);
+  std::string key_;
 };
 
 }  // namespace rollguard
