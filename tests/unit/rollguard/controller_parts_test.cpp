@@ -12,6 +12,7 @@
 #include "rollguard/manager.hpp"
 #include "rollguard/secrets.hpp"
 #include "runtime/metrics.hpp"
+#include "support/source_tree.hpp"
 
 namespace rollguard {
 namespace {
@@ -208,7 +209,7 @@ TEST(ControllerMetrics, EveryMetricIsDocumented) {
   [[maybe_unused]] auto reconcile = runtime::prometheus_reconcile_metrics(registry, "rollbackpolicy");
   [[maybe_unused]] auto watcher = runtime::prometheus_watcher_metrics(registry, "deployments");
   [[maybe_unused]] auto leader = runtime::prometheus_leader_metric(registry, "rollguard-controller");
-  std::ifstream file(std::string(ROLLGUARD_SOURCE_TREE) + "/docs/observability.md");
+  std::ifstream file(test_support::source_tree() / "docs/observability.md");
   std::stringstream docs;
   docs << file.rdbuf();
   ASSERT_FALSE(docs.str().empty());

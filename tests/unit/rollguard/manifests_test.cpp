@@ -10,6 +10,7 @@
 
 #include "rollguard/policy.hpp"
 #include "rollguard/status.hpp"
+#include "support/source_tree.hpp"
 
 namespace rollguard {
 namespace {
@@ -17,7 +18,7 @@ namespace {
 namespace json = boost::json;
 namespace fs = std::filesystem;
 
-const fs::path kSource = ROLLGUARD_SOURCE_TREE;
+using test_support::source_tree;
 
 // YAML as Kubernetes reads it: plain scalars typed (int, float, bool, null), quoted ones strings.
 json::value to_json(const YAML::Node& node) {
@@ -55,7 +56,7 @@ json::object load(const fs::path& file) { return to_json(YAML::LoadFile(file.str
 
 TEST(Examples, EveryExamplePolicyValidates) {
   int seen = 0;
-  for (auto& entry : fs::directory_iterator(kSource / "manifests/examples")) {
+  for (auto& entry : fs::directory_iterator(source_tree() / "manifests/examples")) {
     if (entry.path().extension() != ".yaml") continue;
     ++seen;
     auto parsed = parse_policy(load(entry.path()));
@@ -65,7 +66,7 @@ TEST(Examples, EveryExamplePolicyValidates) {
 }
 
 TEST(Examples, TheRunbook) {
-  auto parsed = parse_policy(load(kSource / "manifests/examples/runbook.yaml"));
+  auto parsed = parse_policy(load(source_tree() / "manifests/examples/runbook.yaml"));
   ASSERT_TRUE(parsed.ok()) << describe(parsed.errors);
   auto& p = parsed.policy;
   EXPECT_EQ(p.interval, std::chrono::seconds(10));
@@ -151,7 +152,7 @@ PolicyStatus every_status_field() {
 }
 
 TEST(Crd, KnowsEveryStatusFieldTheControllerWrites) {
-  auto crd = load(kSource / "crds/rollguard.io_rollbackpolicies.yaml");
+  auto crd = load(source_tree() / "crds/rollguard.io_rollbackpolicies.yaml");
   auto& status_schema = schema_of(crd).at("properties").at("status").as_object();
   std::vector<std::string> unknown;
   check_known(every_status_field().to_json(), status_schema, "status", unknown);
@@ -159,9 +160,9 @@ TEST(Crd, KnowsEveryStatusFieldTheControllerWrites) {
 }
 
 TEST(Crd, KnowsEverySpecFieldOfTheExamples) {
-  auto crd = load(kSource / "crds/rollguard.io_rollbackpolicies.yaml");
+  auto crd = load(source_tree() / "crds/rollguard.io_rollbackpolicies.yaml");
   auto& spec_schema = schema_of(crd).at("properties").at("spec").as_object();
-  for (auto& entry : fs::directory_iterator(kSource / "manifests/examples")) {
+  for (auto& entry : fs::directory_iterator(source_tree() / "manifests/examples")) {
     std::vector<std::string> unknown;
     check_known(load(entry.path()).at("spec"), spec_schema, "spec", unknown);
     EXPECT_TRUE(unknown.empty()) << entry.path() << " pruned: " << json::serialize(json::value_from(unknown));
@@ -169,7 +170,7 @@ TEST(Crd, KnowsEverySpecFieldOfTheExamples) {
 }
 
 TEST(Crd, PhaseEnumIsThePhases) {
-  auto crd = load(kSource / "crds/rollguard.io_rollbackpolicies.yaml");
+  auto crd = load(source_tree() / "crds/rollguard.io_rollbackpolicies.yaml");
   auto& phase = schema_of(crd).at("properties").at("status").at("properties").at("phase").as_object();
   std::vector<std::string> listed;
   for (auto& v : phase.at("enum").as_array()) listed.emplace_back(v.as_string());
@@ -181,7 +182,7 @@ TEST(Crd, PhaseEnumIsThePhases) {
 }
 
 TEST(Crd, PrinterColumnsAndNames) {
-  auto crd = load(kSource / "crds/rollguard.io_rollbackpolicies.yaml");
+  auto crd = load(source_tree() / "crds/rollguard.io_rollbackpolicies.yaml");
   auto& version = crd.at("spec").at("versions").at(0).as_object();
   std::vector<std::string> columns;
   for (auto& c : version.at("additionalPrinterColumns").as_array()) {
